@@ -1,0 +1,44 @@
+# SPDX-License-Identifier: GPL-2.0
+#
+# make              build heapmon.ko (for KDIR) and heapmonctl
+# make module       build heapmon.ko only
+# make heapmonctl   build heapmonctl only (make STATIC=1 for a static binary)
+# make check        unit tests on the host, then the kernel tests in VMs
+# make demo         boot a VM and show heapmon at work
+# make checkpatch   kernel style (checkpatch --strict)
+# make sparse       static checking (make C=2; KDIR=... for one tree, else
+#                   Debian's 6.1 and 6.12 headers)
+
+KDIR ?= /lib/modules/$(shell uname -r)/build
+PWD := $(shell pwd)
+
+all: module heapmonctl
+
+module:
+	$(MAKE) -C $(KDIR) M=$(PWD) modules
+
+sparse:
+	@tools/sparse
+
+heapmonctl:
+	$(MAKE) -C userspace
+
+checkpatch:
+	@tools/checkpatch
+
+check:
+	@tests/check
+
+demo:
+	@tests/demo
+
+install: module heapmonctl
+	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
+	$(MAKE) -C userspace install
+
+clean:
+	-$(MAKE) -C $(KDIR) M=$(PWD) clean
+	$(MAKE) -C userspace clean
+	rm -rf build
+
+.PHONY: all module sparse heapmonctl checkpatch check demo install clean

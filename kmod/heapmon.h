@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef _HEAPMON_H
+#define _HEAPMON_H
+
+#include <linux/types.h>
+
+#define HEAPMON_VERSION "0.1.0"
+
+/* Limits, set at load time (see main.c for their meaning and defaults). */
+extern unsigned int hm_max_targets;
+extern unsigned long hm_max_target_pages;
+extern unsigned long hm_max_total_pages;
+
+#endif /* _HEAPMON_H */

@@ -1,0 +1,50 @@
+# SPDX-License-Identifier: GPL-2.0
+# STATUS over netlink, the CLI's table and JSON output, and sysfs agreeing.
+sys=/sys/kernel/heapmon
+ver=$(cat $sys/version)
+expect_match "sysfs version is X.Y.Z" "$ver" '^[0-9]+\.[0-9]+\.[0-9]+$'
+expect_eq "sysfs protocol" "$(cat $sys/protocol)" 1
+expect_eq "sysfs max_targets default" "$(cat $sys/max_targets)" 64
+expect_eq "sysfs max_target_pages default" "$(cat $sys/max_target_pages)" 4194304
+expect_eq "sysfs max_total_pages default" "$(cat $sys/max_total_pages)" 16777216
+expect_eq "sysfs max_targets is the module parameter" \
+	"$(cat /sys/module/heapmon/parameters/max_targets)" "$(cat $sys/max_targets)"
+
+run heapmonctl status --json
+expect_eq "status --json exit status" "$RC" 0
+expect_eq "status --json matches sysfs" "$OUT" \
+"{\"version\":\"$ver\",\"protocol\":$(cat $sys/protocol),\"max_targets\":$(cat $sys/max_targets),\"max_target_pages\":$(cat $sys/max_target_pages),\"max_total_pages\":$(cat $sys/max_total_pages),\"target_count\":0,\"targets\":[]}"
+
+run heapmonctl status
+expect_eq "status exit status" "$RC" 0
+expect_eq "status table" "$OUT" "heapmon $ver, protocol 1
+limits: 64 targets, 4194304 pages per target, 16777216 pages in all
+targets: none"
+
+run heapmonctl status extra
+expect_eq "status with a stray argument is a usage error" "$RC" 2
+expect_eq "status usage message" "$OUT" "usage: heapmonctl status [--json]"
+
+run heapmonctl frobnicate
+expect_eq "unknown subcommand exit status" "$RC" 2
+expect_eq "unknown subcommand message" "$OUT" \
+	"heapmonctl: unknown command 'frobnicate'; see 'heapmonctl --help'"
+
+run heapmonctl help status
+expect_match "help status" "$OUT" '^usage: heapmonctl status \[--json\]'
+
+# Limits set at load time show up in sysfs and over netlink alike.
+rmmod heapmon
+insmod /lib/heapmon/heapmon.ko max_targets=3 max_target_pages=1000 max_total_pages=5000
+run heapmonctl status --json
+expect_match "limits from module parameters reach STATUS" "$OUT" \
+	'"max_targets":3,"max_target_pages":1000,"max_total_pages":5000,'
+expect_eq "limits from module parameters reach sysfs" \
+	"$(cat $sys/max_targets) $(cat $sys/max_target_pages) $(cat $sys/max_total_pages)" \
+	"3 1000 5000"
+rmmod heapmon
+run insmod /lib/heapmon/heapmon.ko max_targets=0
+expect_eq "max_targets=0 is refused at load" "$([ $RC -ne 0 ] && echo refused)" refused
+expect_match "max_targets=0 says why in dmesg" "$(dmesg | tail -n 3)" \
+	'heapmon: max_targets, max_target_pages and max_total_pages must be nonzero'
+insmod /lib/heapmon/heapmon.ko

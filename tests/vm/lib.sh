@@ -1,0 +1,43 @@
+# SPDX-License-Identifier: GPL-2.0
+# Shared helpers for the VM bench. Sourced, never run.
+
+HM_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+HM_CACHE=${HM_CACHE:-$HM_ROOT/.cache}
+HM_BUILD=${HM_BUILD:-$HM_ROOT/build}
+HM_KERNELS="6.1 6.12"
+
+hm_log() { printf 'vm: %s\n' "$*" >&2; }
+hm_die() { printf 'vm: error: %s\n' "$*" >&2; exit 2; }
+
+# Run a stage under a time limit; a stage that hangs fails the run.
+hm_stage() {
+	local limit=$1; shift
+	timeout --kill-after=10 "$limit" "$@"
+	local rc=$?
+	[ $rc -eq 124 ] || [ $rc -eq 137 ] && hm_log "stage timed out after $limit: $*"
+	return $rc
+}
+
+# Install Debian packages that are missing. Quiet when all are present.
+hm_need_pkgs() {
+	local missing=() p
+	for p in "$@"; do
+		dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'ok installed' ||
+			missing+=("$p")
+	done
+	[ ${#missing[@]} -eq 0 ] && return 0
+	hm_log "installing ${missing[*]}"
+	if [ ! -f "$HM_CACHE/.apt-updated" ]; then
+		hm_stage 600 apt-get update -q >/dev/null || hm_die "apt-get update failed"
+		mkdir -p "$HM_CACHE" && touch "$HM_CACHE/.apt-updated"
+	fi
+	DEBIAN_FRONTEND=noninteractive hm_stage 1200 \
+		apt-get install -y -q --no-install-recommends "${missing[@]}" >/dev/null ||
+		hm_die "apt-get install ${missing[*]} failed"
+}
+
+# Everything the bench needs on the host.
+hm_host_pkgs() {
+	hm_need_pkgs make gcc libc6-dev pkg-config cpio gzip qemu-system-x86 \
+		busybox-static libnl-3-dev libnl-genl-3-dev sparse perl dwarves
+}

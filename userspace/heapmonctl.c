@@ -1,0 +1,89 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * heapmonctl: the command line client of heapmon.ko.
+ */
+#include <stdio.h>
+#include <string.h>
+
+#include "nl.h"
+#include "subcommands.h"
+
+static const struct subcommand subcommands[] = {
+	{ "status", cmd_status, "Show the module's version, limits and watched targets",
+	  "[--json]" },
+};
+
+#define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
+
+static const struct subcommand *find_subcommand(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < N_SUBCOMMANDS; i++)
+		if (!strcmp(subcommands[i].name, name))
+			return &subcommands[i];
+	return NULL;
+}
+
+static void show_usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "Usage: heapmonctl COMMAND [ARGS...]\n\n"
+		   "Find the heap memory a running process no longer uses.\n\n"
+		   "Commands:\n");
+	for (i = 0; i < N_SUBCOMMANDS; i++)
+		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
+	fprintf(f, "  %-10s %s\n", "help", "Show the usage of a command");
+	fprintf(f, "\nExit status: 0 success, 1 the request failed, 2 bad usage,\n"
+		   "3 the heapmon module is not loaded or speaks another protocol.\n");
+}
+
+int subcommand_usage(const char *name)
+{
+	const struct subcommand *sc = find_subcommand(name);
+
+	if (sc)
+		fprintf(stderr, "usage: heapmonctl %s %s\n", sc->name, sc->usage);
+	return EXIT_USAGE;
+}
+
+static int cmd_help(int argc, char **argv)
+{
+	const struct subcommand *sc;
+
+	if (argc < 2) {
+		show_usage(stdout);
+		return EXIT_OK;
+	}
+	sc = find_subcommand(argv[1]);
+	if (!sc) {
+		fprintf(stderr, "heapmonctl: unknown command '%s'\n", argv[1]);
+		return EXIT_USAGE;
+	}
+	printf("usage: heapmonctl %s %s\n\n%s\n", sc->name, sc->usage, sc->summary);
+	return EXIT_OK;
+}
+
+int main(int argc, char **argv)
+{
+	const struct subcommand *sc;
+
+	if (argc < 2) {
+		show_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
+		return cmd_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version")) {
+		printf("heapmonctl (protocol %u)\n", HEAPMON_GENL_VERSION);
+		return EXIT_OK;
+	}
+	sc = find_subcommand(argv[1]);
+	if (!sc) {
+		fprintf(stderr, "heapmonctl: unknown command '%s'; see 'heapmonctl --help'\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	return sc->fn(argc - 1, argv + 1);
+}

@@ -1,0 +1,250 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <netlink/genl/ctrl.h>
+#include <netlink/genl/family.h>
+#include <netlink/genl/genl.h>
+#include <linux/netlink.h>
+
+#include "nl.h"
+
+#ifdef HEAPMONCTL_TEST_PROTOCOL
+/* Test builds pretend to speak another protocol version. */
+static const unsigned int cli_protocol = HEAPMONCTL_TEST_PROTOCOL;
+#else
+static const unsigned int cli_protocol = HEAPMON_GENL_VERSION;
+#endif
+
+struct hm_call {
+	struct hm_nl *nl;
+	hm_reply_cb cb;
+	void *arg;
+	int done;		/* 1 while replies are expected */
+	int cb_error;
+};
+
+/* Extended ack TLVs follow the nlmsgerr (or the DONE errno) when flagged. */
+static void hm_parse_extack(struct hm_nl *nl, const struct nlmsghdr *hdr, size_t off)
+{
+	struct nlattr *tb[NLMSGERR_ATTR_MAX + 1];
+	struct nlattr *attrs;
+	int len;
+
+	if (!(hdr->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	if (hdr->nlmsg_len < NLMSG_HDRLEN + off)
+		return;
+	attrs = (struct nlattr *)((char *)hdr + NLMSG_HDRLEN + off);
+	len = hdr->nlmsg_len - NLMSG_HDRLEN - off;
+	if (nla_parse(tb, NLMSGERR_ATTR_MAX, attrs, len, NULL) < 0)
+		return;
+	if (tb[NLMSGERR_ATTR_MSG])
+		snprintf(nl->message, sizeof(nl->message), "%s",
+			 (const char *)nla_data(tb[NLMSGERR_ATTR_MSG]));
+}
+
+static int hm_error_cb(struct sockaddr_nl *nla, struct nlmsgerr *err, void *arg)
+{
+	struct hm_call *call = arg;
+	const struct nlmsghdr *hdr = (const struct nlmsghdr *)((char *)err - NLMSG_HDRLEN);
+	size_t off = sizeof(*err);
+
+	(void)nla;
+	/* Without NLM_F_CAPPED the request itself is echoed before the TLVs. */
+	if (!(hdr->nlmsg_flags & NLM_F_CAPPED))
+		off += err->msg.nlmsg_len - NLMSG_HDRLEN;
+	hm_parse_extack(call->nl, hdr, off);
+	call->nl->error = err->error;
+	call->done = 0;
+	return NL_STOP;
+}
+
+static int hm_finish_cb(struct nl_msg *msg, void *arg)
+{
+	struct hm_call *call = arg;
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+
+	/* A dump that failed midway reports its errno in NLMSG_DONE. */
+	if (nlmsg_datalen(hdr) >= (int)sizeof(int)) {
+		int err = *(int *)nlmsg_data(hdr);
+
+		if (err < 0) {
+			call->nl->error = err;
+			hm_parse_extack(call->nl, hdr, sizeof(int));
+		}
+	}
+	call->done = 0;
+	return NL_STOP;
+}
+
+static int hm_ack_cb(struct nl_msg *msg, void *arg)
+{
+	struct hm_call *call = arg;
+
+	(void)msg;
+	call->done = 0;
+	return NL_STOP;
+}
+
+static int hm_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct hm_call *call = arg;
+	struct nlattr *tb[HEAPMON_A_MAX + 1];
+	int ret;
+
+	if (call->cb_error)
+		return NL_SKIP;
+	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, HEAPMON_A_MAX, NULL);
+	if (ret < 0) {
+		call->cb_error = -EBADMSG;
+		return NL_SKIP;
+	}
+	ret = call->cb ? call->cb(tb, call->arg) : 0;
+	if (ret < 0)
+		call->cb_error = ret;
+	return NL_OK;
+}
+
+int hm_nl_open(struct hm_nl *nl)
+{
+	struct genl_family *fam = NULL;
+	struct nl_cache *cache = NULL;
+	int one = 1;
+	int ret;
+
+	memset(nl, 0, sizeof(*nl));
+	nl->sk = nl_socket_alloc();
+	if (!nl->sk) {
+		fprintf(stderr, "heapmonctl: out of memory\n");
+		return EXIT_FAIL;
+	}
+	ret = genl_connect(nl->sk);
+	if (ret < 0) {
+		fprintf(stderr, "heapmonctl: cannot open a generic netlink socket: %s\n",
+			nl_geterror(ret));
+		goto err;
+	}
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
+	setsockopt(nl_socket_get_fd(nl->sk), SOL_NETLINK, NETLINK_CAP_ACK, &one, sizeof(one));
+
+	ret = genl_ctrl_alloc_cache(nl->sk, &cache);
+	if (ret < 0) {
+		fprintf(stderr, "heapmonctl: cannot list generic netlink families: %s\n",
+			nl_geterror(ret));
+		goto err;
+	}
+	fam = genl_ctrl_search_by_name(cache, HEAPMON_GENL_NAME);
+	if (!fam) {
+		fprintf(stderr,
+			"heapmonctl: the heapmon kernel module is not loaded; load it with 'insmod heapmon.ko' (as root).\n");
+		nl_cache_free(cache);
+		nl_socket_free(nl->sk);
+		nl->sk = NULL;
+		return EXIT_NO_MODULE;
+	}
+	nl->family = genl_family_get_id(fam);
+	nl->kernel_version = genl_family_get_version(fam);
+	genl_family_put(fam);
+	nl_cache_free(cache);
+
+	if (nl->kernel_version != cli_protocol) {
+		fprintf(stderr,
+			"heapmonctl: version mismatch: this heapmonctl speaks protocol %u, the loaded heapmon module speaks protocol %u; use the heapmonctl built with that module.\n",
+			cli_protocol, nl->kernel_version);
+		nl_socket_free(nl->sk);
+		nl->sk = NULL;
+		return EXIT_NO_MODULE;
+	}
+	return EXIT_OK;
+
+err:
+	nl_socket_free(nl->sk);
+	nl->sk = NULL;
+	return EXIT_FAIL;
+}
+
+void hm_nl_close(struct hm_nl *nl)
+{
+	if (nl->sk)
+		nl_socket_free(nl->sk);
+	nl->sk = NULL;
+}
+
+struct nl_msg *hm_nl_msg(struct hm_nl *nl, uint8_t cmd, int flags)
+{
+	struct nl_msg *msg = nlmsg_alloc();
+
+	if (!msg)
+		return NULL;
+	if (!genlmsg_put(msg, NL_AUTO_PORT, NL_AUTO_SEQ, nl->family, 0, flags, cmd,
+			 cli_protocol)) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+int hm_nl_call(struct hm_nl *nl, struct nl_msg *msg, hm_reply_cb cb, void *arg)
+{
+	struct hm_call call = { .nl = nl, .cb = cb, .arg = arg, .done = 1 };
+	struct nl_cb *nlcb;
+	int ret;
+
+	nl->error = 0;
+	nl->message[0] = '\0';
+	if (!msg)
+		return -ENOMEM;
+	nlmsg_hdr(msg)->nlmsg_flags |= NLM_F_ACK;
+
+	nlcb = nl_cb_alloc(NL_CB_DEFAULT);
+	if (!nlcb) {
+		nlmsg_free(msg);
+		return -ENOMEM;
+	}
+	nl_cb_err(nlcb, NL_CB_CUSTOM, hm_error_cb, &call);
+	nl_cb_set(nlcb, NL_CB_FINISH, NL_CB_CUSTOM, hm_finish_cb, &call);
+	nl_cb_set(nlcb, NL_CB_ACK, NL_CB_CUSTOM, hm_ack_cb, &call);
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, hm_valid_cb, &call);
+
+	ret = nl_send_auto(nl->sk, msg);
+	nlmsg_free(msg);
+	if (ret < 0) {
+		nl_cb_put(nlcb);
+		return -EIO;
+	}
+	while (call.done) {
+		ret = nl_recvmsgs(nl->sk, nlcb);
+		if (ret == -NLE_DUMP_INTR) {
+			/* Drain what is left of the interrupted dump. */
+			while (call.done && nl_recvmsgs(nl->sk, nlcb) >= 0)
+				;
+			nl_cb_put(nlcb);
+			return -EINTR;
+		}
+		if (ret < 0 && !nl->error) {
+			nl_cb_put(nlcb);
+			return -EIO;
+		}
+	}
+	nl_cb_put(nlcb);
+	if (nl->error)
+		return nl->error;
+	return call.cb_error;
+}
+
+int hm_nl_perror(const struct hm_nl *nl, const char *what, int err)
+{
+	if (nl->message[0])
+		fprintf(stderr, "heapmonctl: %s: %s: %s\n", what, strerror(-err), nl->message);
+	else
+		fprintf(stderr, "heapmonctl: %s: %s\n", what, strerror(-err));
+	return EXIT_FAIL;
+}
+
+int hm_nl_parse_nested(struct nlattr **tb, int max, struct nlattr *nla)
+{
+	return nla_parse_nested(tb, max, nla, NULL);
+}

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The output layer: a small streaming JSON writer (one compact object per
+ * line, so output is NDJSON-friendly) and helpers for human tables.
+ */
+#ifndef HEAPMONCTL_OUTPUT_H
+#define HEAPMONCTL_OUTPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define JSON_MAX_DEPTH 16
+
+struct json {
+	FILE *f;
+	int depth;
+	bool need_comma[JSON_MAX_DEPTH];
+	bool after_key;
+};
+
+void json_init(struct json *j, FILE *f);
+void json_object_begin(struct json *j, const char *key);
+void json_object_end(struct json *j);
+void json_array_begin(struct json *j, const char *key);
+void json_array_end(struct json *j);
+void json_str(struct json *j, const char *key, const char *val);
+void json_u64(struct json *j, const char *key, uint64_t val);
+void json_s64(struct json *j, const char *key, int64_t val);
+void json_bool(struct json *j, const char *key, bool val);
+void json_hex(struct json *j, const char *key, uint64_t val);
+void json_double(struct json *j, const char *key, double val);
+/* Ends the top-level value with a newline and flushes it. */
+void json_end_line(struct json *j);
+
+/* "12.5 MiB"; buf must hold at least 16 bytes. */
+const char *fmt_bytes(uint64_t bytes, char *buf, size_t len);
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+#ifndef HEAPMONCTL_SUBCOMMANDS_H
+#define HEAPMONCTL_SUBCOMMANDS_H
+
+struct subcommand {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+	const char *usage;	/* the arguments, after the subcommand's name */
+};
+
+int cmd_status(int argc, char **argv);
+
+/* Prints "usage: heapmonctl NAME USAGE" to stderr and returns EXIT_USAGE. */
+int subcommand_usage(const char *name);
+
+#endif
