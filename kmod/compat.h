@@ -1,13 +1,20 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * Every difference between the kernels heapmon supports (6.1 and 6.12) is
- * bridged here, so the rest of the module reads as if there were one kernel.
+ * Every difference between the kernels heapmon supports (6.1 and 6.12), and
+ * every architecture detail, is bridged here, so the rest of the module reads
+ * as if there were one kernel.
  */
 #ifndef _HEAPMON_COMPAT_H
 #define _HEAPMON_COMPAT_H
 
+#include <linux/bitops.h>
+#include <linux/pgtable.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
+
+#ifndef CONFIG_X86_64
+#error "heapmon supports x86-64 only: it clears accessed bits the way x86 does"
+#endif
 
 /* 6.2 renamed the dump info accessor when split ops arrived. */
 #if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
@@ -21,5 +28,35 @@ static inline const struct genl_info *hm_dump_info(struct netlink_callback *cb)
 	return genl_info_dump(cb);
 }
 #endif
+
+/* pmdp_get_lockless() came in 6.2; on x86-64 it is a plain single load. */
+#if LINUX_VERSION_CODE < KERNEL_VERSION(6, 2, 0)
+static inline pmd_t hm_pmdp_get_lockless(pmd_t *pmdp)
+{
+	return READ_ONCE(*pmdp);
+}
+#else
+static inline pmd_t hm_pmdp_get_lockless(pmd_t *pmdp)
+{
+	return pmdp_get_lockless(pmdp);
+}
+#endif
+
+/*
+ * ptep_test_and_clear_young() and pmdp_test_and_clear_young() are not
+ * exported. On x86 each is this one atomic bit operation, and neither
+ * flushes the TLB.
+ */
+static inline bool hm_ptep_test_and_clear_young(pte_t *ptep)
+{
+	return pte_young(ptep_get(ptep)) &&
+	       test_and_clear_bit(_PAGE_BIT_ACCESSED, (unsigned long *)&ptep->pte);
+}
+
+static inline bool hm_pmdp_test_and_clear_young(pmd_t *pmdp)
+{
+	return pmd_young(READ_ONCE(*pmdp)) &&
+	       test_and_clear_bit(_PAGE_BIT_ACCESSED, (unsigned long *)pmdp);
+}
 
 #endif /* _HEAPMON_COMPAT_H */

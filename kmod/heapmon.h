@@ -4,11 +4,12 @@
 
 #include <linux/types.h>
 
-#define HEAPMON_VERSION "0.1.0"
+#define HEAPMON_VERSION "0.2.0"
 
-/* Limits, set at load time (see main.c for their meaning and defaults). */
+/* Module parameters (see main.c for their meaning and defaults). */
 extern unsigned int hm_max_targets;
 extern unsigned long hm_max_target_pages;
 extern unsigned long hm_max_total_pages;
+extern bool hm_flush_tlb;
 
 #endif /* _HEAPMON_H */

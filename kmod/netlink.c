@@ -5,60 +5,146 @@
  * handlers read attributes without checking them again.
  */
 
+#include <linux/capability.h>
+#include <linux/slab.h>
 #include <net/genetlink.h>
 
 #include <uapi/linux/heapmon.h>
 
+#include "compat.h"
 #include "heapmon.h"
 #include "netlink.h"
+#include "target.h"
 
 static struct genl_family hm_genl_family;
+
+/* Not const: 6.1 policies point to a mutable range. */
+static struct netlink_range_validation hm_pid_range = {
+	.min = 1,
+	.max = PID_MAX_LIMIT,
+};
+
+static struct netlink_range_validation hm_interval_range = {
+	.min = HEAPMON_INTERVAL_MIN_MS,
+	.max = HEAPMON_INTERVAL_MAX_MS,
+};
+
+#define HM_PID_POLICY NLA_POLICY_FULL_RANGE(NLA_U32, &hm_pid_range)
 
 /* STATUS takes no attributes: strict validation rejects every one. */
 static const struct nla_policy hm_status_policy[HEAPMON_A_MAX + 1] = {
 };
 
-static int hm_put_status(struct sk_buff *skb)
+static const struct nla_policy hm_pid_policy[HEAPMON_A_MAX + 1] = {
+	[HEAPMON_A_PID] = HM_PID_POLICY,
+};
+
+static const struct nla_policy hm_watch_policy[HEAPMON_A_MAX + 1] = {
+	[HEAPMON_A_PID] = HM_PID_POLICY,
+	[HEAPMON_A_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_interval_range),
+	[HEAPMON_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, HEAPMON_WATCH_F_ALL),
+};
+
+static const struct nla_policy hm_pages_policy[HEAPMON_A_MAX + 1] = {
+	[HEAPMON_A_PID] = HM_PID_POLICY,
+	[HEAPMON_A_IDLE_MIN] = { .type = NLA_U32 },
+	[HEAPMON_A_ADDR_START] = { .type = NLA_U64 },
+	[HEAPMON_A_ADDR_END] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy hm_events_policy[HEAPMON_A_MAX + 1] = {
+	[HEAPMON_A_PID] = HM_PID_POLICY,
+	[HEAPMON_A_SEQ_MIN] = { .type = NLA_U64 },
+};
+
+/* Beyond CAP_NET_ADMIN (GENL_ADMIN_PERM): reading another process's memory use. */
+static bool hm_privileged(void)
+{
+	return capable(CAP_SYS_PTRACE);
+}
+
+static int hm_check_perm(struct netlink_ext_ack *extack)
+{
+	if (hm_privileged())
+		return 0;
+	NL_SET_ERR_MSG(extack, "watching processes needs CAP_SYS_PTRACE");
+	return -EPERM;
+}
+
+static int hm_get_pid(struct nlattr **attrs, struct netlink_ext_ack *extack, pid_t *nr)
+{
+	if (!attrs[HEAPMON_A_PID]) {
+		NL_SET_ERR_MSG(extack, "a PID is required");
+		return -EINVAL;
+	}
+	*nr = nla_get_u32(attrs[HEAPMON_A_PID]);
+	return 0;
+}
+
+static int hm_put_u64(struct sk_buff *skb, int type, u64 value, int pad)
+{
+	return nla_put_u64_64bit(skb, type, value, pad);
+}
+
+/* STATUS */
+
+static int hm_put_target_entry(struct hm_target *t, void *arg)
+{
+	struct sk_buff *skb = arg;
+	struct nlattr *nest = nla_nest_start(skb, 0);
+
+	if (!nest ||
+	    nla_put_u32(skb, HEAPMON_TARGET_A_PID, t->nr) ||
+	    nla_put_u32(skb, HEAPMON_TARGET_A_STATE, READ_ONCE(t->exited) ?
+			HEAPMON_TARGET_EXITED : HEAPMON_TARGET_RUNNING) ||
+	    nla_put_u32(skb, HEAPMON_TARGET_A_INTERVAL_MS, t->interval_ms))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hm_put_status(struct sk_buff *skb, bool privileged)
 {
 	struct nlattr *targets;
 
 	if (nla_put_string(skb, HEAPMON_A_VERSION, HEAPMON_VERSION) ||
 	    nla_put_u32(skb, HEAPMON_A_PROTOCOL, HEAPMON_GENL_VERSION) ||
 	    nla_put_u32(skb, HEAPMON_A_MAX_TARGETS, hm_max_targets) ||
-	    nla_put_u64_64bit(skb, HEAPMON_A_MAX_TARGET_PAGES, hm_max_target_pages,
-			      HEAPMON_A_UNSPEC) ||
-	    nla_put_u64_64bit(skb, HEAPMON_A_MAX_TOTAL_PAGES, hm_max_total_pages,
-			      HEAPMON_A_UNSPEC) ||
-	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, 0))
+	    hm_put_u64(skb, HEAPMON_A_MAX_TARGET_PAGES, hm_max_target_pages, HEAPMON_A_PAD) ||
+	    hm_put_u64(skb, HEAPMON_A_MAX_TOTAL_PAGES, hm_max_total_pages, HEAPMON_A_PAD) ||
+	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, hm_target_count()))
 		return -EMSGSIZE;
+	if (!privileged)
+		return 0;
 
 	targets = nla_nest_start(skb, HEAPMON_A_TARGETS);
 	if (!targets)
+		return -EMSGSIZE;
+	if (hm_targets_for_each(0, hm_put_target_entry, skb))
 		return -EMSGSIZE;
 	nla_nest_end(skb, targets);
 	return 0;
 }
 
-static int hm_status_doit(struct sk_buff *skb, struct genl_info *info)
+/* Builds and sends a reply to a doit request with fill(). */
+static int hm_reply(struct genl_info *info, u8 cmd, size_t size,
+		    int (*fill)(struct sk_buff *skb, void *arg), void *arg)
 {
 	struct sk_buff *msg;
 	void *hdr;
 	int ret;
 
-	msg = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	msg = genlmsg_new(size, GFP_KERNEL);
 	if (!msg)
 		return -ENOMEM;
-
-	hdr = genlmsg_put_reply(msg, info, &hm_genl_family, 0, HEAPMON_CMD_STATUS);
+	hdr = genlmsg_put_reply(msg, info, &hm_genl_family, 0, cmd);
 	if (!hdr) {
 		ret = -EMSGSIZE;
 		goto err_free;
 	}
-
-	ret = hm_put_status(msg);
+	ret = fill(msg, arg);
 	if (ret)
 		goto err_free;
-
 	genlmsg_end(msg, hdr);
 	return genlmsg_reply(msg, info);
 
@@ -67,12 +153,488 @@ err_free:
 	return ret;
 }
 
+static int hm_fill_status(struct sk_buff *skb, void *arg)
+{
+	return hm_put_status(skb, *(bool *)arg);
+}
+
+static int hm_status_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	bool privileged = netlink_capable(skb, CAP_NET_ADMIN) && hm_privileged();
+	/* Watch and unwatch are serialized with this by genl_mutex. */
+	size_t size = NLMSG_GOODSIZE + hm_target_count() * nla_total_size(3 * nla_total_size(4));
+
+	return hm_reply(info, HEAPMON_CMD_STATUS, size, hm_fill_status, &privileged);
+}
+
+/* WATCH, UNWATCH */
+
+static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	unsigned int interval_ms = HEAPMON_INTERVAL_DEFAULT_MS;
+	struct nlattr **attrs = info->attrs;
+	u32 flags = 0;
+	pid_t nr;
+	int ret;
+
+	ret = hm_check_perm(info->extack);
+	if (ret)
+		return ret;
+	ret = hm_get_pid(attrs, info->extack, &nr);
+	if (ret)
+		return ret;
+	if (attrs[HEAPMON_A_INTERVAL_MS])
+		interval_ms = nla_get_u32(attrs[HEAPMON_A_INTERVAL_MS]);
+	if (attrs[HEAPMON_A_FLAGS])
+		flags = nla_get_u32(attrs[HEAPMON_A_FLAGS]);
+	if ((flags & HEAPMON_WATCH_F_ALL) == HEAPMON_WATCH_F_ALL) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[HEAPMON_A_FLAGS],
+				    "FLUSH_TLB and NO_FLUSH_TLB exclude each other");
+		return -EINVAL;
+	}
+	return hm_target_watch(nr, interval_ms, flags, info->extack);
+}
+
+static int hm_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	pid_t nr;
+	int ret;
+
+	ret = hm_check_perm(info->extack);
+	if (ret)
+		return ret;
+	ret = hm_get_pid(info->attrs, info->extack, &nr);
+	if (ret)
+		return ret;
+	return hm_target_unwatch(nr, info->extack);
+}
+
+/* STATS */
+
+static int hm_put_hist(struct sk_buff *skb, const struct hm_hist *h)
+{
+	const int pad = HEAPMON_STATS_A_PAD;
+
+	return hm_put_u64(skb, HEAPMON_STATS_A_RESIDENT_BYTES, h->resident, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_HUGE_BYTES, h->huge, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_TOUCHED_BYTES, h->touched, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE1_BYTES, h->idle1, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE10_BYTES, h->idle10, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE60_BYTES, h->idle60, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE600_BYTES, h->idle600, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_NEVER_BYTES, h->never, pad) ? -EMSGSIZE : 0;
+}
+
+struct hm_stats_snapshot {
+	struct hm_target *t;
+	struct hm_target_stats st;
+	u64 lost;
+};
+
+static int hm_fill_stats(struct sk_buff *skb, void *arg)
+{
+	const struct hm_stats_snapshot *s = arg;
+	struct hm_target *t = s->t;
+	const int pad = HEAPMON_STATS_A_PAD;
+	struct nlattr *nest;
+
+	if (nla_put_u32(skb, HEAPMON_A_PID, t->nr) ||
+	    nla_put_u32(skb, HEAPMON_A_STATE, READ_ONCE(t->exited) ?
+			HEAPMON_TARGET_EXITED : HEAPMON_TARGET_RUNNING) ||
+	    nla_put_u32(skb, HEAPMON_A_INTERVAL_MS, t->interval_ms))
+		return -EMSGSIZE;
+	nest = nla_nest_start(skb, HEAPMON_A_STATS);
+	if (!nest ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_PASSES, s->st.passes, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_TRACKED_BYTES, s->st.tracked_bytes, pad) ||
+	    hm_put_hist(skb, &s->st.hist) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_FAULTS, atomic64_read(&t->faults), pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_FIRST_FAULTS, atomic64_read(&t->first_faults), pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_PASS_NS, s->st.pass_ns, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_PASS_PAGES, s->st.pass_pages, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_UNTRACKED_PAGES, s->st.untracked_pages, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_EVENTS_LOST, s->lost, pad) ||
+	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags))
+		return -EMSGSIZE;
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static struct hm_target *hm_get_target(pid_t nr, struct netlink_ext_ack *extack)
+{
+	struct hm_target *t = hm_target_get(nr);
+
+	if (!t)
+		NL_SET_ERR_MSG(extack, "the process is not watched");
+	return t;
+}
+
+static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hm_stats_snapshot s;
+	pid_t nr;
+	int ret;
+
+	ret = hm_check_perm(info->extack);
+	if (ret)
+		return ret;
+	ret = hm_get_pid(info->attrs, info->extack, &nr);
+	if (ret)
+		return ret;
+	s.t = hm_get_target(nr, info->extack);
+	if (!s.t)
+		return -ENOENT;
+	mutex_lock(&s.t->lock);
+	s.st = s.t->stats;
+	mutex_unlock(&s.t->lock);
+	s.lost = READ_ONCE(s.t->events.lost);
+	ret = hm_reply(info, HEAPMON_CMD_STATS, NLMSG_GOODSIZE, hm_fill_stats, &s);
+	hm_target_put(s.t);
+	return ret;
+}
+
+/* Dumps: REGIONS, PAGES, EVENTS. The cursor lives in cb->ctx. */
+
+struct hm_dump_ctx {
+	struct hm_target *t;
+	u64 pos;		/* regions: index; pages: chunk index; events: seq */
+	u64 start;		/* pages: address range and idle filter */
+	u64 end;
+	u32 idle_min;
+	bool sent;		/* pages: the first message is out */
+};
+
+static struct hm_dump_ctx *hm_ctx(struct netlink_callback *cb)
+{
+	BUILD_BUG_ON(sizeof(struct hm_dump_ctx) > sizeof(cb->ctx));
+	return (struct hm_dump_ctx *)cb->ctx;
+}
+
+static int hm_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = hm_dump_info(cb)->attrs;
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	pid_t nr;
+	int ret;
+
+	ret = hm_check_perm(cb->extack);
+	if (ret)
+		return ret;
+	ret = hm_get_pid(attrs, cb->extack, &nr);
+	if (ret)
+		return ret;
+	memset(ctx, 0, sizeof(*ctx));
+	ctx->t = hm_get_target(nr, cb->extack);
+	if (!ctx->t)
+		return -ENOENT;
+	ctx->end = U64_MAX;
+	if (attrs[HEAPMON_A_IDLE_MIN])
+		ctx->idle_min = nla_get_u32(attrs[HEAPMON_A_IDLE_MIN]);
+	if (attrs[HEAPMON_A_ADDR_START])
+		ctx->start = nla_get_u64(attrs[HEAPMON_A_ADDR_START]);
+	if (attrs[HEAPMON_A_ADDR_END])
+		ctx->end = nla_get_u64(attrs[HEAPMON_A_ADDR_END]);
+	if (attrs[HEAPMON_A_SEQ_MIN])
+		ctx->pos = nla_get_u64(attrs[HEAPMON_A_SEQ_MIN]);
+	return 0;
+}
+
+static int hm_dump_done(struct netlink_callback *cb)
+{
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+
+	if (ctx->t)
+		hm_target_put(ctx->t);
+	return 0;
+}
+
+static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
+{
+	void *hdr = genlmsg_put(skb, NETLINK_CB(cb->skb).portid, cb->nlh->nlmsg_seq,
+				&hm_genl_family, NLM_F_MULTI, cmd);
+
+	if (!hdr)
+		return NULL;
+	genl_dump_check_consistent(cb, hdr);
+	if (nla_put_u32(skb, HEAPMON_A_PID, hm_ctx(cb)->t->nr)) {
+		genlmsg_cancel(skb, hdr);
+		return NULL;
+	}
+	return hdr;
+}
+
+/* Ends a dump message: 0 (the dump is over) when it holds no item. */
+static int hm_dump_end(struct sk_buff *skb, void *hdr, unsigned int items)
+{
+	if (!items) {
+		genlmsg_cancel(skb, hdr);
+		return 0;
+	}
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
+static int hm_put_region(struct sk_buff *skb, const struct hm_region *r)
+{
+	struct nlattr *nest = nla_nest_start(skb, HEAPMON_A_REGION);
+	struct nlattr *stats;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (hm_put_u64(skb, HEAPMON_REGION_A_START, r->start, HEAPMON_REGION_A_PAD) ||
+	    hm_put_u64(skb, HEAPMON_REGION_A_END, r->end, HEAPMON_REGION_A_PAD) ||
+	    nla_put_u32(skb, HEAPMON_REGION_A_KIND, r->kind))
+		goto cancel;
+	stats = nla_nest_start(skb, HEAPMON_REGION_A_STATS);
+	if (!stats ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_TRACKED_BYTES, r->end - r->start,
+		       HEAPMON_STATS_A_PAD) ||
+	    hm_put_hist(skb, &r->hist) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_FAULTS, atomic64_read(&r->faults),
+		       HEAPMON_STATS_A_PAD))
+		goto cancel;
+	nla_nest_end(skb, stats);
+	nla_nest_end(skb, nest);
+	return 0;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hm_regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	struct hm_target *t = ctx->t;
+	struct hm_region_set *set;
+	unsigned int items = 0;
+	void *hdr;
+
+	mutex_lock(&t->lock);
+	cb->seq = t->gen;
+	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_REGIONS);
+	if (!hdr) {
+		mutex_unlock(&t->lock);
+		return -EMSGSIZE;
+	}
+	set = rcu_dereference_protected(t->regions, lockdep_is_held(&t->lock));
+	while (set && ctx->pos < set->nr && !hm_put_region(skb, &set->r[ctx->pos])) {
+		ctx->pos++;
+		items++;
+	}
+	mutex_unlock(&t->lock);
+	return hm_dump_end(skb, hdr, items);
+}
+
+/* Puts the pages of chunk c that pass the filter; 0 if none did. */
+static int hm_put_chunk(struct sk_buff *skb, const struct hm_dump_ctx *ctx,
+			const struct hm_chunk *c, unsigned long base)
+{
+	DECLARE_BITMAP(bits, HM_CHUNK_PAGES);
+	u64 words[HM_CHUNK_PAGES / 64];
+	struct nlattr *nest, *recs;
+	unsigned int i, n = 0;
+	u32 *out;
+	unsigned int k = 0;
+
+	bitmap_zero(bits, HM_CHUNK_PAGES);
+	for_each_set_bit(i, c->present, c->huge ? 1 : HM_CHUNK_PAGES) {
+		u64 addr = base + ((u64)i << PAGE_SHIFT);
+
+		if (addr < ctx->start || addr >= ctx->end ||
+		    HEAPMON_REC_IDLE(c->rec[i]) < ctx->idle_min)
+			continue;
+		__set_bit(i, bits);
+		n++;
+	}
+	if (!n)
+		return 0;
+
+	nest = nla_nest_start(skb, HEAPMON_A_CHUNK);
+	if (!nest)
+		return -EMSGSIZE;
+	bitmap_to_arr64(words, bits, HM_CHUNK_PAGES);
+	if (hm_put_u64(skb, HEAPMON_CHUNK_A_ADDR, base, HEAPMON_CHUNK_A_PAD) ||
+	    nla_put_u32(skb, HEAPMON_CHUNK_A_FLAGS, c->huge ? HEAPMON_CHUNK_F_HUGE : 0) ||
+	    nla_put(skb, HEAPMON_CHUNK_A_BITMAP, sizeof(words), words))
+		goto cancel;
+	recs = nla_reserve(skb, HEAPMON_CHUNK_A_RECORDS, n * sizeof(u32));
+	if (!recs)
+		goto cancel;
+	out = nla_data(recs);
+	for_each_set_bit(i, bits, HM_CHUNK_PAGES)
+		out[k++] = c->rec[i];
+	nla_nest_end(skb, nest);
+	return 1;
+
+cancel:
+	nla_nest_cancel(skb, nest);
+	return -EMSGSIZE;
+}
+
+static int hm_pages_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	struct hm_target *t = ctx->t;
+	unsigned int items = 0;
+	unsigned long index;
+	struct hm_chunk *c;
+	void *hdr;
+	int ret;
+
+	mutex_lock(&t->lock);
+	cb->seq = t->gen;
+	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_PAGES);
+	if (!hdr || hm_put_u64(skb, HEAPMON_A_PASSES, t->stats.passes, HEAPMON_A_PAD)) {
+		mutex_unlock(&t->lock);
+		return -EMSGSIZE;
+	}
+	xa_for_each_start(&t->pages.chunks, index, c, ctx->pos) {
+		unsigned long base = index << HM_CHUNK_SHIFT;
+
+		if (base >= ctx->end)
+			break;
+		ret = hm_put_chunk(skb, ctx, c, base);
+		if (ret < 0)
+			break;
+		items += ret;
+		ctx->pos = index + 1;
+	}
+	mutex_unlock(&t->lock);
+	/* An empty message is still sent once, so that PASSES reaches the client. */
+	if (!items && ctx->sent)
+		return hm_dump_end(skb, hdr, 0);
+	ctx->sent = true;
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
+static int hm_put_event(struct sk_buff *skb, const struct hm_event *ev)
+{
+	struct nlattr *nest = nla_nest_start(skb, HEAPMON_A_EVENT);
+	const int pad = HEAPMON_EVENT_A_PAD;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (hm_put_u64(skb, HEAPMON_EVENT_A_SEQ, ev->seq, pad) ||
+	    hm_put_u64(skb, HEAPMON_EVENT_A_TIME_NS, ev->time_ns, pad) ||
+	    nla_put_u32(skb, HEAPMON_EVENT_A_KIND, ev->kind) ||
+	    hm_put_u64(skb, HEAPMON_EVENT_A_ADDR, ev->addr, pad) ||
+	    hm_put_u64(skb, HEAPMON_EVENT_A_LEN, ev->len, pad) ||
+	    (ev->kind == HEAPMON_EVENT_MREMAP &&
+	     hm_put_u64(skb, HEAPMON_EVENT_A_OLD_ADDR, ev->old_addr, pad))) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+#define HM_EVENT_BATCH 32
+
+static int hm_events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	unsigned int i, n, items = 0;
+	struct hm_event *batch;
+	void *hdr;
+	u64 seq;
+
+	batch = kmalloc_array(HM_EVENT_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return -ENOMEM;
+	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_EVENTS);
+	if (!hdr) {
+		kfree(batch);
+		return -EMSGSIZE;
+	}
+	do {
+		seq = ctx->pos;
+		n = hm_event_read(&ctx->t->events, &seq, batch, HM_EVENT_BATCH);
+		for (i = 0; i < n; i++) {
+			if (hm_put_event(skb, &batch[i]))
+				goto full;
+			ctx->pos = batch[i].seq + 1;
+			items++;
+		}
+	} while (n == HM_EVENT_BATCH);
+full:
+	kfree(batch);
+	return hm_dump_end(skb, hdr, items);
+}
+
+/* Multicast of new events, from process context (a work item). */
+
+bool hm_netlink_has_listeners(void)
+{
+	return genl_has_listeners(&hm_genl_family, &init_net, 0);
+}
+
+void hm_netlink_notify_events(struct hm_target *t)
+{
+	struct hm_event *batch;
+	struct sk_buff *skb;
+	unsigned int i, n;
+	void *hdr;
+	u64 seq;
+
+	batch = kmalloc_array(HM_EVENT_BATCH, sizeof(*batch), GFP_KERNEL);
+	if (!batch)
+		return;
+	for (;;) {
+		seq = t->events.sent_seq;
+		n = hm_event_read(&t->events, &seq, batch, HM_EVENT_BATCH);
+		if (!n)
+			break;
+		t->events.sent_seq = seq;
+		if (!hm_netlink_has_listeners())
+			continue;
+		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+		if (!skb)
+			break;
+		hdr = genlmsg_put(skb, 0, 0, &hm_genl_family, 0, HEAPMON_CMD_EVENT);
+		if (!hdr || nla_put_u32(skb, HEAPMON_A_PID, t->nr)) {
+			nlmsg_free(skb);
+			break;
+		}
+		for (i = 0; i < n; i++)
+			if (hm_put_event(skb, &batch[i]))
+				break;
+		genlmsg_end(skb, hdr);
+		genlmsg_multicast(&hm_genl_family, skb, 0, 0, GFP_KERNEL);
+	}
+	kfree(batch);
+}
+
+#define HM_OP(c, p) .cmd = (c), .policy = (p), .maxattr = HEAPMON_A_MAX, .flags = GENL_ADMIN_PERM
+
 static const struct genl_ops hm_genl_ops[] = {
 	{
 		.cmd = HEAPMON_CMD_STATUS,
 		.doit = hm_status_doit,
 		.policy = hm_status_policy,
 		.maxattr = HEAPMON_A_MAX,
+	},
+	{ HM_OP(HEAPMON_CMD_WATCH, hm_watch_policy), .doit = hm_watch_doit },
+	{ HM_OP(HEAPMON_CMD_UNWATCH, hm_pid_policy), .doit = hm_unwatch_doit },
+	{ HM_OP(HEAPMON_CMD_STATS, hm_pid_policy), .doit = hm_stats_doit },
+	{
+		HM_OP(HEAPMON_CMD_REGIONS, hm_pid_policy),
+		.start = hm_dump_start,
+		.dumpit = hm_regions_dumpit,
+		.done = hm_dump_done,
+	},
+	{
+		HM_OP(HEAPMON_CMD_PAGES, hm_pages_policy),
+		.start = hm_dump_start,
+		.dumpit = hm_pages_dumpit,
+		.done = hm_dump_done,
+	},
+	{
+		HM_OP(HEAPMON_CMD_EVENTS, hm_events_policy),
+		.start = hm_dump_start,
+		.dumpit = hm_events_dumpit,
+		.done = hm_dump_done,
 	},
 };
 

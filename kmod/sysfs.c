@@ -7,7 +7,16 @@
  *   max_targets        limits, as set at load time
  *   max_target_pages
  *   max_total_pages
- *   targets/           one directory per watched process
+ *   flush_tlb          whether passes flush the TLB by default (0 or 1)
+ *   probes             each kprobe: active, inactive or unavailable
+ *   target_count       processes watched
+ *   targets/<pid>/     one directory per watched process:
+ *     state            running or exited
+ *     interval_ms      sampling period
+ *     passes           passes done
+ *     tracked_bytes    size of the tracked mappings
+ *     resident_bytes   resident bytes in them
+ *     idle             bytes by idle age, one "bucket bytes" line each
  */
 
 #include <linux/kobject.h>
@@ -16,7 +25,9 @@
 #include <uapi/linux/heapmon.h>
 
 #include "heapmon.h"
+#include "probes.h"
 #include "sysfs.h"
+#include "target.h"
 
 static struct kobject *hm_kobj;
 static struct kobject *hm_targets_kobj;
@@ -48,7 +59,25 @@ static ssize_t max_total_pages_show(struct kobject *kobj, struct kobj_attribute 
 	return sysfs_emit(buf, "%lu\n", hm_max_total_pages);
 }
 
+static ssize_t flush_tlb_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%d\n", READ_ONCE(hm_flush_tlb));
+}
+
+static ssize_t probes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return hm_probes_show(buf);
+}
+
+static ssize_t target_count_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hm_target_count());
+}
+
 static struct kobj_attribute version_attr = __ATTR_RO(version);
+static struct kobj_attribute flush_tlb_attr = __ATTR_RO(flush_tlb);
+static struct kobj_attribute probes_attr = __ATTR_RO(probes);
+static struct kobj_attribute target_count_attr = __ATTR_RO(target_count);
 static struct kobj_attribute protocol_attr = __ATTR_RO(protocol);
 static struct kobj_attribute max_targets_attr = __ATTR_RO(max_targets);
 static struct kobj_attribute max_target_pages_attr = __ATTR_RO(max_target_pages);
@@ -60,12 +89,109 @@ static struct attribute *hm_attrs[] = {
 	&max_targets_attr.attr,
 	&max_target_pages_attr.attr,
 	&max_total_pages_attr.attr,
+	&flush_tlb_attr.attr,
+	&probes_attr.attr,
+	&target_count_attr.attr,
 	NULL,
 };
 
 static const struct attribute_group hm_attr_group = {
 	.attrs = hm_attrs,
 };
+
+/* targets/<pid>/ */
+
+static struct hm_target *hm_kobj_target(struct kobject *kobj)
+{
+	return container_of(kobj, struct hm_target, kobj);
+}
+
+static ssize_t state_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%s\n", READ_ONCE(hm_kobj_target(kobj)->exited) ?
+			  "exited" : "running");
+}
+
+static ssize_t interval_ms_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hm_kobj_target(kobj)->interval_ms);
+}
+
+/* A copy of the last pass's statistics. */
+static void hm_kobj_stats(struct kobject *kobj, struct hm_target_stats *st)
+{
+	struct hm_target *t = hm_kobj_target(kobj);
+
+	mutex_lock(&t->lock);
+	*st = t->stats;
+	mutex_unlock(&t->lock);
+}
+
+static ssize_t passes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf, "%llu\n", st.passes);
+}
+
+static ssize_t tracked_bytes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf, "%llu\n", st.tracked_bytes);
+}
+
+static ssize_t resident_bytes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf, "%llu\n", st.hist.resident);
+}
+
+static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf,
+			  "touched %llu\nidle>=1 %llu\nidle>=10 %llu\nidle>=60 %llu\nidle>=600 %llu\nnever %llu\n",
+			  st.hist.touched, st.hist.idle1, st.hist.idle10, st.hist.idle60,
+			  st.hist.idle600, st.hist.never);
+}
+
+static struct kobj_attribute state_attr = __ATTR_RO(state);
+static struct kobj_attribute interval_ms_attr = __ATTR_RO(interval_ms);
+static struct kobj_attribute passes_attr = __ATTR_RO(passes);
+static struct kobj_attribute tracked_bytes_attr = __ATTR_RO(tracked_bytes);
+static struct kobj_attribute resident_bytes_attr = __ATTR_RO(resident_bytes);
+static struct kobj_attribute idle_attr = __ATTR_RO(idle);
+
+static struct attribute *hm_target_attrs[] = {
+	&state_attr.attr,
+	&interval_ms_attr.attr,
+	&passes_attr.attr,
+	&tracked_bytes_attr.attr,
+	&resident_bytes_attr.attr,
+	&idle_attr.attr,
+	NULL,
+};
+
+static const struct attribute_group hm_target_group = {
+	.attrs = hm_target_attrs,
+};
+
+const struct attribute_group *hm_target_groups[] = {
+	&hm_target_group,
+	NULL,
+};
+
+struct kobject *hm_sysfs_targets_kobj(void)
+{
+	return hm_targets_kobj;
+}
 
 int hm_sysfs_init(void)
 {

@@ -5,17 +5,33 @@
  * This header is the contract between heapmon.ko and its clients. The
  * transport is the generic netlink family HEAPMON_GENL_NAME, version
  * HEAPMON_GENL_VERSION. Every command is strictly validated: an attribute a
- * command does not list below, an attribute of the wrong size and an unknown
- * command are all rejected with an errno and, where the kernel gives one, an
- * extended ack message. Integers are in host byte order.
+ * command does not list below, an attribute of the wrong size or out of
+ * range, and an unknown command are all rejected with an errno and, where
+ * the kernel gives one, an extended ack message. Integers are in host byte
+ * order; addresses are the target's virtual addresses.
  *
- * Permissions: HEAPMON_CMD_STATUS is open to every user. Every other command
- * needs CAP_NET_ADMIN (checked by generic netlink) and CAP_SYS_PTRACE (checked
- * by heapmon), and fails with EPERM otherwise.
+ * Permissions: HEAPMON_CMD_STATUS is open to every user; an unprivileged
+ * caller sees the module's version and limits and the number of targets, but
+ * not which processes they are. Every other command needs CAP_NET_ADMIN
+ * (checked by generic netlink) and CAP_SYS_PTRACE (checked by heapmon), and
+ * fails with EPERM otherwise. PIDs are read in the caller's PID namespace.
+ *
+ * Terms. A target is a watched process. Its tracked memory is every
+ * anonymous private writable mapping: the brk heap and anonymous mmaps, not
+ * stacks, file-backed or shared mappings. A pass visits the tracked memory's
+ * page tables once, tests and clears each resident page's accessed bit, and
+ * updates that page's counts; passes run every interval_ms, and one interval
+ * is a period. A page is a 4 KiB page or a 2 MiB transparent huge page
+ * mapped at the PMD, counted as one unit. Per page heapmon keeps:
+ *   touched: periods in which the page was found accessed (saturates at 255)
+ *   idle:    periods since it was last found accessed (saturates at 4095)
+ *   age:     periods since heapmon first saw it resident (saturates at 4095)
+ * A page whose touched count is 0 has not been touched since heapmon first
+ * saw it. Pages that stop being resident (unmapped, freed, swapped out) drop
+ * out of the statistics.
  *
  * HEAPMON_CMD_STATUS
  * ------------------
- *
  *   Request: no attributes.
  *   Reply:
  *     HEAPMON_A_VERSION: NLA_NUL_STRING, the module version, "X.Y.Z"
@@ -24,7 +40,7 @@
  *     HEAPMON_A_MAX_TARGET_PAGES: NLA_U64, the max_target_pages parameter
  *     HEAPMON_A_MAX_TOTAL_PAGES: NLA_U64, the max_total_pages parameter
  *     HEAPMON_A_TARGET_COUNT: NLA_U32, targets currently watched
- *     HEAPMON_A_TARGETS: NLA_NESTED, one entry per target:
+ *     HEAPMON_A_TARGETS: NLA_NESTED, privileged callers only, one per target:
  *       0: NLA_NESTED
  *         HEAPMON_TARGET_A_PID: NLA_U32
  *         HEAPMON_TARGET_A_STATE: NLA_U32, enum heapmon_target_state
@@ -32,8 +48,97 @@
  *       1: NLA_NESTED
  *         ...
  *
- * Multicast group HEAPMON_MCGRP_EVENTS ("events") is registered for heap
- * events; its messages are described with the commands that produce them.
+ * HEAPMON_CMD_WATCH
+ * -----------------
+ *   Request:
+ *     HEAPMON_A_PID: NLA_U32, required
+ *     HEAPMON_A_INTERVAL_MS: NLA_U32, HEAPMON_INTERVAL_MIN_MS to
+ *       HEAPMON_INTERVAL_MAX_MS; default HEAPMON_INTERVAL_DEFAULT_MS
+ *     HEAPMON_A_FLAGS: NLA_U32, HEAPMON_WATCH_F_* (HEAPMON_WATCH_F_ALL)
+ *   Errors: ESRCH no such process; EINVAL a kernel thread, or bad flags;
+ *     EEXIST already watched; ENOSPC max_targets reached; ERANGE interval.
+ *   The first pass runs at once; later passes every interval.
+ *
+ * HEAPMON_CMD_UNWATCH
+ * -------------------
+ *   Request: HEAPMON_A_PID: NLA_U32, required.
+ *   Errors: ENOENT not watched. Works on exited targets too, and frees their
+ *   statistics.
+ *
+ * HEAPMON_CMD_STATS
+ * -----------------
+ *   Request: HEAPMON_A_PID: NLA_U32, required.
+ *   Reply:
+ *     HEAPMON_A_PID, HEAPMON_A_STATE, HEAPMON_A_INTERVAL_MS: NLA_U32
+ *     HEAPMON_A_STATS: NLA_NESTED, as of the last pass:
+ *       HEAPMON_STATS_A_PASSES: NLA_U64, passes done
+ *       HEAPMON_STATS_A_TRACKED_BYTES: NLA_U64, size of the tracked mappings
+ *       HEAPMON_STATS_A_RESIDENT_BYTES: NLA_U64, resident bytes in them
+ *       HEAPMON_STATS_A_HUGE_BYTES: NLA_U64, of which in huge pages
+ *       HEAPMON_STATS_A_TOUCHED_BYTES: NLA_U64, idle == 0 (touched in the
+ *         last period)
+ *       HEAPMON_STATS_A_IDLE1_BYTES, _IDLE10_, _IDLE60_, _IDLE600_: NLA_U64,
+ *         idle >= 1, 10, 60, 600 periods (cumulative: IDLE10 is within IDLE1)
+ *       HEAPMON_STATS_A_NEVER_BYTES: NLA_U64, touched == 0
+ *       HEAPMON_STATS_A_FAULTS: NLA_U64, page faults in tracked memory
+ *       HEAPMON_STATS_A_FIRST_FAULTS: NLA_U64, of which on pages heapmon did
+ *         not know as resident (first touches)
+ *       HEAPMON_STATS_A_PASS_NS: NLA_U64, the last pass's duration
+ *       HEAPMON_STATS_A_PASS_PAGES: NLA_U64, page table entries it visited
+ *       HEAPMON_STATS_A_UNTRACKED_PAGES: NLA_U64, resident pages left out of
+ *         the last pass because max_target_pages or max_total_pages was hit
+ *       HEAPMON_STATS_A_EVENTS_LOST: NLA_U64, events overwritten in the ring
+ *       HEAPMON_STATS_A_FLAGS: NLA_U32, HEAPMON_WATCH_F_* in force
+ *
+ * HEAPMON_CMD_REGIONS (dump)
+ * --------------------------
+ *   Request: HEAPMON_A_PID: NLA_U32, required.
+ *   Each message: HEAPMON_A_PID and one or more
+ *     HEAPMON_A_REGION: NLA_NESTED
+ *       HEAPMON_REGION_A_START, HEAPMON_REGION_A_END: NLA_U64
+ *       HEAPMON_REGION_A_KIND: NLA_U32, enum heapmon_region_kind
+ *       HEAPMON_REGION_A_STATS: NLA_NESTED, HEAPMON_STATS_A_TRACKED_BYTES to
+ *         HEAPMON_STATS_A_FAULTS, for this region alone
+ *
+ * HEAPMON_CMD_PAGES (dump)
+ * ------------------------
+ *   Request:
+ *     HEAPMON_A_PID: NLA_U32, required
+ *     HEAPMON_A_IDLE_MIN: NLA_U32, only pages with idle >= this
+ *     HEAPMON_A_ADDR_START, HEAPMON_A_ADDR_END: NLA_U64, only pages that
+ *       start in [start, end)
+ *   Each message: HEAPMON_A_PID, HEAPMON_A_PASSES (NLA_U64, the pass the
+ *   data is from) and one or more
+ *     HEAPMON_A_CHUNK: NLA_NESTED, the pages of one 2 MiB-aligned span:
+ *       HEAPMON_CHUNK_A_ADDR: NLA_U64, the span's first address
+ *       HEAPMON_CHUNK_A_FLAGS: NLA_U32, HEAPMON_CHUNK_F_*
+ *       HEAPMON_CHUNK_A_BITMAP: NLA_BINARY, HEAPMON_CHUNK_PAGES bits (64
+ *         bytes, little-endian u64 words): bit i set when the 4 KiB page at
+ *         ADDR + i * 4096 is reported. With HEAPMON_CHUNK_F_HUGE only bit 0
+ *         can be set, and it stands for the whole 2 MiB huge page.
+ *       HEAPMON_CHUNK_A_RECORDS: NLA_BINARY, one u32 per set bit, in bit
+ *         order: HEAPMON_REC_TOUCHED(r), HEAPMON_REC_IDLE(r), HEAPMON_REC_AGE(r)
+ *   The data changes with every pass: a dump that spans a pass is marked
+ *   NLM_F_DUMP_INTR and should be retried.
+ *
+ * HEAPMON_CMD_EVENTS (dump)
+ * -------------------------
+ *   Request: HEAPMON_A_PID: NLA_U32, required; HEAPMON_A_SEQ_MIN: NLA_U64,
+ *   only events with seq >= this.
+ *   Each message: HEAPMON_A_PID and one or more HEAPMON_A_EVENT (below),
+ *   oldest first. The ring holds the newest HEAPMON_EVENT_RING events.
+ *
+ * HEAPMON_CMD_EVENT (multicast on HEAPMON_MCGRP_EVENTS, CAP_NET_ADMIN)
+ * --------------------------------------------------------------------
+ *   HEAPMON_A_PID and one or more HEAPMON_A_EVENT: NLA_NESTED
+ *     HEAPMON_EVENT_A_SEQ: NLA_U64, per target, from 1, without gaps
+ *     HEAPMON_EVENT_A_TIME_NS: NLA_U64, CLOCK_BOOTTIME
+ *     HEAPMON_EVENT_A_KIND: NLA_U32, enum heapmon_event_kind
+ *     HEAPMON_EVENT_A_ADDR, HEAPMON_EVENT_A_LEN: NLA_U64
+ *     HEAPMON_EVENT_A_OLD_ADDR: NLA_U64, mremap only: where it was
+ *   Events are batched and sent from process context shortly after they
+ *   happen, only while someone listens. Consecutive first-touch faults on
+ *   adjacent pages are merged into one event whose LEN covers them all.
  */
 
 #ifndef _UAPI_LINUX_HEAPMON_H
@@ -43,9 +148,31 @@
 #define HEAPMON_GENL_VERSION 1
 #define HEAPMON_MCGRP_EVENTS "events"
 
+#define HEAPMON_INTERVAL_MIN_MS 10
+#define HEAPMON_INTERVAL_MAX_MS 3600000
+#define HEAPMON_INTERVAL_DEFAULT_MS 1000
+
+#define HEAPMON_CHUNK_PAGES 512
+#define HEAPMON_EVENT_RING 1024
+
+/* Per-page record layout, as dumped by HEAPMON_CMD_PAGES. */
+#define HEAPMON_REC_TOUCHED(r) ((r) & 0xff)
+#define HEAPMON_REC_IDLE(r) (((r) >> 8) & 0xfff)
+#define HEAPMON_REC_AGE(r) (((r) >> 20) & 0xfff)
+#define HEAPMON_REC_TOUCHED_MAX 0xff
+#define HEAPMON_REC_IDLE_MAX 0xfff
+#define HEAPMON_REC_AGE_MAX 0xfff
+
 enum heapmon_cmd {
 	HEAPMON_CMD_UNSPEC,
 	HEAPMON_CMD_STATUS,
+	HEAPMON_CMD_WATCH,
+	HEAPMON_CMD_UNWATCH,
+	HEAPMON_CMD_STATS,
+	HEAPMON_CMD_REGIONS,
+	HEAPMON_CMD_PAGES,
+	HEAPMON_CMD_EVENTS,
+	HEAPMON_CMD_EVENT,
 	__HEAPMON_CMD_LAST
 };
 
@@ -60,10 +187,32 @@ enum heapmon_attr {
 	HEAPMON_A_MAX_TOTAL_PAGES,
 	HEAPMON_A_TARGET_COUNT,
 	HEAPMON_A_TARGETS,
+	HEAPMON_A_PID,
+	HEAPMON_A_INTERVAL_MS,
+	HEAPMON_A_FLAGS,
+	HEAPMON_A_STATE,
+	HEAPMON_A_STATS,
+	HEAPMON_A_REGION,
+	HEAPMON_A_IDLE_MIN,
+	HEAPMON_A_ADDR_START,
+	HEAPMON_A_ADDR_END,
+	HEAPMON_A_PASSES,
+	HEAPMON_A_CHUNK,
+	HEAPMON_A_SEQ_MIN,
+	HEAPMON_A_EVENT,
+	HEAPMON_A_PAD,
 	__HEAPMON_A_LAST
 };
 
 #define HEAPMON_A_MAX (__HEAPMON_A_LAST - 1)
+
+enum heapmon_watch_flags {
+	/* Flush the TLB after each pass, whatever the flush_tlb parameter says. */
+	HEAPMON_WATCH_F_FLUSH_TLB = 1U << 0,
+	/* Never flush the TLB after a pass. */
+	HEAPMON_WATCH_F_NO_FLUSH_TLB = 1U << 1,
+	HEAPMON_WATCH_F_ALL = HEAPMON_WATCH_F_FLUSH_TLB | HEAPMON_WATCH_F_NO_FLUSH_TLB
+};
 
 enum heapmon_target_state {
 	HEAPMON_TARGET_RUNNING,
@@ -82,5 +231,94 @@ enum heapmon_target_attr {
 };
 
 #define HEAPMON_TARGET_A_MAX (__HEAPMON_TARGET_A_LAST - 1)
+
+enum heapmon_stats_attr {
+	HEAPMON_STATS_A_UNSPEC,
+	HEAPMON_STATS_A_PAD,
+	HEAPMON_STATS_A_TRACKED_BYTES,
+	HEAPMON_STATS_A_RESIDENT_BYTES,
+	HEAPMON_STATS_A_HUGE_BYTES,
+	HEAPMON_STATS_A_TOUCHED_BYTES,
+	HEAPMON_STATS_A_IDLE1_BYTES,
+	HEAPMON_STATS_A_IDLE10_BYTES,
+	HEAPMON_STATS_A_IDLE60_BYTES,
+	HEAPMON_STATS_A_IDLE600_BYTES,
+	HEAPMON_STATS_A_NEVER_BYTES,
+	HEAPMON_STATS_A_FAULTS,
+	HEAPMON_STATS_A_FIRST_FAULTS,
+	HEAPMON_STATS_A_PASSES,
+	HEAPMON_STATS_A_PASS_NS,
+	HEAPMON_STATS_A_PASS_PAGES,
+	HEAPMON_STATS_A_UNTRACKED_PAGES,
+	HEAPMON_STATS_A_EVENTS_LOST,
+	HEAPMON_STATS_A_FLAGS,
+	__HEAPMON_STATS_A_LAST
+};
+
+#define HEAPMON_STATS_A_MAX (__HEAPMON_STATS_A_LAST - 1)
+
+enum heapmon_region_kind {
+	HEAPMON_REGION_BRK,	/* the brk heap */
+	HEAPMON_REGION_ANON,	/* an anonymous private mapping */
+	__HEAPMON_REGION_KIND_LAST
+};
+
+#define HEAPMON_REGION_KIND_MAX (__HEAPMON_REGION_KIND_LAST - 1)
+
+enum heapmon_region_attr {
+	HEAPMON_REGION_A_UNSPEC,
+	HEAPMON_REGION_A_PAD,
+	HEAPMON_REGION_A_START,
+	HEAPMON_REGION_A_END,
+	HEAPMON_REGION_A_KIND,
+	HEAPMON_REGION_A_STATS,
+	__HEAPMON_REGION_A_LAST
+};
+
+#define HEAPMON_REGION_A_MAX (__HEAPMON_REGION_A_LAST - 1)
+
+enum heapmon_chunk_flags {
+	HEAPMON_CHUNK_F_HUGE = 1U << 0,
+};
+
+enum heapmon_chunk_attr {
+	HEAPMON_CHUNK_A_UNSPEC,
+	HEAPMON_CHUNK_A_PAD,
+	HEAPMON_CHUNK_A_ADDR,
+	HEAPMON_CHUNK_A_FLAGS,
+	HEAPMON_CHUNK_A_BITMAP,
+	HEAPMON_CHUNK_A_RECORDS,
+	__HEAPMON_CHUNK_A_LAST
+};
+
+#define HEAPMON_CHUNK_A_MAX (__HEAPMON_CHUNK_A_LAST - 1)
+
+enum heapmon_event_kind {
+	HEAPMON_EVENT_BRK_GROW,
+	HEAPMON_EVENT_BRK_SHRINK,
+	HEAPMON_EVENT_MMAP,
+	HEAPMON_EVENT_MUNMAP,
+	HEAPMON_EVENT_MREMAP,
+	HEAPMON_EVENT_FAULT,	/* first touch of pages heapmon did not know */
+	HEAPMON_EVENT_EXEC,	/* the target replaced its address space */
+	HEAPMON_EVENT_EXIT,
+	__HEAPMON_EVENT_KIND_LAST
+};
+
+#define HEAPMON_EVENT_KIND_MAX (__HEAPMON_EVENT_KIND_LAST - 1)
+
+enum heapmon_event_attr {
+	HEAPMON_EVENT_A_UNSPEC,
+	HEAPMON_EVENT_A_PAD,
+	HEAPMON_EVENT_A_SEQ,
+	HEAPMON_EVENT_A_TIME_NS,
+	HEAPMON_EVENT_A_KIND,
+	HEAPMON_EVENT_A_ADDR,
+	HEAPMON_EVENT_A_LEN,
+	HEAPMON_EVENT_A_OLD_ADDR,
+	__HEAPMON_EVENT_A_LAST
+};
+
+#define HEAPMON_EVENT_A_MAX (__HEAPMON_EVENT_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_HEAPMON_H */

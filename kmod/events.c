@@ -1,0 +1,77 @@
+// SPDX-License-Identifier: GPL-2.0
+
+#include <linux/slab.h>
+#include <linux/timekeeping.h>
+
+#include "events.h"
+
+int hm_event_ring_init(struct hm_event_ring *ring)
+{
+	spin_lock_init(&ring->lock);
+	ring->ev = kvcalloc(HM_EVENT_RING, sizeof(*ring->ev), GFP_KERNEL_ACCOUNT);
+	ring->next_seq = 1;
+	ring->sealed_seq = 1;
+	ring->sent_seq = 1;
+	ring->lost = 0;
+	return ring->ev ? 0 : -ENOMEM;
+}
+
+void hm_event_ring_free(struct hm_event_ring *ring)
+{
+	kvfree(ring->ev);
+	ring->ev = NULL;
+}
+
+static struct hm_event *hm_event_slot(struct hm_event_ring *ring, u64 seq)
+{
+	return &ring->ev[seq % HM_EVENT_RING];
+}
+
+bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 old_addr)
+{
+	struct hm_event *last, *ev;
+	unsigned long flags;
+	bool added = false;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	/* Adjacent first-touch faults that nobody has read yet become one event. */
+	if (kind == HEAPMON_EVENT_FAULT && ring->next_seq > ring->sealed_seq) {
+		last = hm_event_slot(ring, ring->next_seq - 1);
+		if (last->kind == HEAPMON_EVENT_FAULT && last->addr + last->len == addr) {
+			last->len += len;
+			goto out;
+		}
+	}
+	if (ring->next_seq - hm_event_oldest(ring) == HM_EVENT_RING &&
+	    hm_event_oldest(ring) >= ring->sealed_seq)
+		ring->lost++;
+	ev = hm_event_slot(ring, ring->next_seq);
+	ev->seq = ring->next_seq++;
+	ev->time_ns = ktime_get_boottime_ns();
+	ev->kind = kind;
+	ev->addr = addr;
+	ev->len = len;
+	ev->old_addr = old_addr;
+	added = true;
+out:
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return added;
+}
+
+unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event *out,
+			   unsigned int max)
+{
+	unsigned long flags;
+	unsigned int n = 0;
+	u64 s;
+
+	spin_lock_irqsave(&ring->lock, flags);
+	s = max(*seq, hm_event_oldest(ring));
+	while (s < ring->next_seq && n < max)
+		out[n++] = *hm_event_slot(ring, s++);
+	*seq = s;
+	if (s > ring->sealed_seq)
+		ring->sealed_seq = s;
+	spin_unlock_irqrestore(&ring->lock, flags);
+	return n;
+}

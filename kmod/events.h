@@ -1,0 +1,53 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * A target's heap events: a bounded ring that probes write from any context
+ * without allocating, read by EVENTS dumps and by the multicast sender.
+ */
+#ifndef _HEAPMON_EVENTS_H
+#define _HEAPMON_EVENTS_H
+
+#include <linux/spinlock.h>
+#include <linux/types.h>
+
+#include <uapi/linux/heapmon.h>
+
+#define HM_EVENT_RING HEAPMON_EVENT_RING
+
+struct hm_event {
+	u64 seq;
+	u64 time_ns;
+	u64 addr;
+	u64 len;
+	u64 old_addr;
+	u32 kind;
+};
+
+struct hm_event_ring {
+	spinlock_t lock;	/* everything below; probes take it with irqs off */
+	struct hm_event *ev;	/* HM_EVENT_RING entries; seq s lives at s % HM_EVENT_RING */
+	u64 next_seq;		/* the seq the next event gets; the first is 1 */
+	u64 sealed_seq;		/* events below this were read: never merged into again */
+	u64 sent_seq;		/* multicast sent events below this */
+	u64 lost;		/* events overwritten before anyone read them */
+};
+
+int hm_event_ring_init(struct hm_event_ring *ring);
+void hm_event_ring_free(struct hm_event_ring *ring);
+
+/* Records an event; safe in probe context. Returns true if it was new (not merged). */
+bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 old_addr);
+
+/*
+ * Copies up to max events with seq >= *seq into out, oldest first, and
+ * advances *seq past them (skipping events already overwritten). Returns
+ * how many were copied.
+ */
+unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event *out,
+			   unsigned int max);
+
+static inline u64 hm_event_oldest(const struct hm_event_ring *ring)
+{
+	return ring->next_seq > HM_EVENT_RING ? ring->next_seq - HM_EVENT_RING : 1;
+}
+
+#endif /* _HEAPMON_EVENTS_H */

@@ -1,0 +1,87 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The per-page store. Chunks come from a SLAB_TYPESAFE_BY_RCU cache so that
+ * the fault probe may test a bit of a chunk the pass is freeing: it reads a
+ * chunk, perhaps a recycled one, never freed memory.
+ */
+
+#include <linux/atomic.h>
+#include <linux/slab.h>
+
+#include "heapmon.h"
+#include "pages.h"
+
+static struct kmem_cache *hm_chunk_cache;
+static atomic_long_t hm_total_pages = ATOMIC_LONG_INIT(0);
+
+int hm_pages_cache_init(void)
+{
+	hm_chunk_cache = kmem_cache_create("heapmon_chunk", sizeof(struct hm_chunk), 0,
+					   SLAB_TYPESAFE_BY_RCU, NULL);
+	return hm_chunk_cache ? 0 : -ENOMEM;
+}
+
+void hm_pages_cache_uninit(void)
+{
+	kmem_cache_destroy(hm_chunk_cache);
+}
+
+struct hm_chunk *hm_chunk_alloc(void)
+{
+	struct hm_chunk *chunk = kmem_cache_alloc(hm_chunk_cache, GFP_KERNEL_ACCOUNT);
+
+	if (chunk) {
+		bitmap_zero(chunk->present, HM_CHUNK_PAGES);
+		chunk->pass = 0;
+		chunk->units = 0;
+		chunk->huge = false;
+	}
+	return chunk;
+}
+
+void hm_chunk_free(struct hm_chunk *chunk)
+{
+	kmem_cache_free(hm_chunk_cache, chunk);
+}
+
+void hm_pages_init(struct hm_pages *pages)
+{
+	xa_init(&pages->chunks);
+	pages->nr_pages = 0;
+}
+
+void hm_pages_account(struct hm_pages *pages, long delta)
+{
+	pages->nr_pages += delta;
+	atomic_long_add(delta, &hm_total_pages);
+}
+
+bool hm_pages_may_track(const struct hm_pages *pages, unsigned long n)
+{
+	return pages->nr_pages + n <= hm_max_target_pages &&
+	       atomic_long_read(&hm_total_pages) + n <= hm_max_total_pages;
+}
+
+void hm_pages_clear(struct hm_pages *pages)
+{
+	struct hm_chunk *chunk;
+	unsigned long index;
+
+	xa_for_each(&pages->chunks, index, chunk) {
+		xa_erase(&pages->chunks, index);
+		hm_chunk_free(chunk);
+	}
+	hm_pages_account(pages, -(long)pages->nr_pages);
+	xa_destroy(&pages->chunks);
+}
+
+bool hm_pages_known(struct hm_pages *pages, unsigned long addr)
+{
+	struct hm_chunk *chunk = xa_load(&pages->chunks, addr >> HM_CHUNK_SHIFT);
+	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+
+	if (!chunk)
+		return false;
+	return READ_ONCE(chunk->huge) ? test_bit(0, chunk->present) :
+					test_bit(idx, chunk->present);
+}

@@ -1,0 +1,123 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Per-page statistics of one target: a sparse array of chunks, one chunk per
+ * 2 MiB-aligned span (one PMD) that holds at least one resident page.
+ */
+#ifndef _HEAPMON_PAGES_H
+#define _HEAPMON_PAGES_H
+
+#include <linux/bitmap.h>
+#include <linux/minmax.h>
+#include <linux/pgtable.h>
+#include <linux/xarray.h>
+
+#include <uapi/linux/heapmon.h>
+
+#define HM_CHUNK_SHIFT PMD_SHIFT
+#define HM_CHUNK_PAGES HEAPMON_CHUNK_PAGES
+#define HM_CHUNK_LONGS BITS_TO_LONGS(HM_CHUNK_PAGES)
+
+/*
+ * 2120 bytes for 512 pages: 4 bytes of record per page plus the chunk's
+ * bitmap and header, 4.14 bytes per tracked page when the span is dense.
+ * A huge page uses rec[0] and bit 0 alone.
+ */
+struct hm_chunk {
+	unsigned long present[HM_CHUNK_LONGS];	/* as of the last finished pass */
+	u64 pass;				/* the last pass that visited it */
+	u16 units;				/* 4 KiB pages counted against the limits */
+	bool huge;
+	u32 rec[HM_CHUNK_PAGES];
+};
+
+struct hm_pages {
+	struct xarray chunks;		/* index: address >> HM_CHUNK_SHIFT */
+	unsigned long nr_pages;		/* 4 KiB units tracked */
+};
+
+/* One record per page: touched:8 | idle:12 | age:12 (see the uapi header). */
+static inline u32 hm_rec_pack(u32 touched, u32 idle, u32 age)
+{
+	return min_t(u32, touched, HEAPMON_REC_TOUCHED_MAX) |
+	       min_t(u32, idle, HEAPMON_REC_IDLE_MAX) << 8 |
+	       min_t(u32, age, HEAPMON_REC_AGE_MAX) << 20;
+}
+
+/* A page seen for the first time; the watch's first pass only sets a baseline. */
+static inline u32 hm_rec_first(bool young, bool baseline)
+{
+	return hm_rec_pack(young && !baseline, 0, 0);
+}
+
+/* One more period has passed for a page already known. */
+static inline u32 hm_rec_next(u32 rec, bool young)
+{
+	return hm_rec_pack(HEAPMON_REC_TOUCHED(rec) + young,
+			   young ? 0 : HEAPMON_REC_IDLE(rec) + 1,
+			   HEAPMON_REC_AGE(rec) + 1);
+}
+
+/* Bytes of a page by idle age, for one region or a whole target. */
+struct hm_hist {
+	u64 resident;
+	u64 huge;
+	u64 touched;		/* idle == 0 */
+	u64 idle1;
+	u64 idle10;
+	u64 idle60;
+	u64 idle600;
+	u64 never;		/* touched == 0 */
+};
+
+static inline void hm_hist_add_page(struct hm_hist *h, u32 rec, u64 bytes, bool huge)
+{
+	u32 idle = HEAPMON_REC_IDLE(rec);
+
+	h->resident += bytes;
+	if (huge)
+		h->huge += bytes;
+	if (!idle)
+		h->touched += bytes;
+	if (idle >= 1)
+		h->idle1 += bytes;
+	if (idle >= 10)
+		h->idle10 += bytes;
+	if (idle >= 60)
+		h->idle60 += bytes;
+	if (idle >= 600)
+		h->idle600 += bytes;
+	if (!HEAPMON_REC_TOUCHED(rec))
+		h->never += bytes;
+}
+
+static inline void hm_hist_sum(struct hm_hist *sum, const struct hm_hist *h)
+{
+	sum->resident += h->resident;
+	sum->huge += h->huge;
+	sum->touched += h->touched;
+	sum->idle1 += h->idle1;
+	sum->idle10 += h->idle10;
+	sum->idle60 += h->idle60;
+	sum->idle600 += h->idle600;
+	sum->never += h->never;
+}
+
+int hm_pages_cache_init(void);
+void hm_pages_cache_uninit(void);
+
+void hm_pages_init(struct hm_pages *pages);
+/* Frees every chunk and gives their pages back to the global count. */
+void hm_pages_clear(struct hm_pages *pages);
+
+struct hm_chunk *hm_chunk_alloc(void);
+void hm_chunk_free(struct hm_chunk *chunk);
+
+/* Adjusts the tracked-page counts of pages and of the module by delta. */
+void hm_pages_account(struct hm_pages *pages, long delta);
+/* Whether n more pages may be tracked without passing a limit. */
+bool hm_pages_may_track(const struct hm_pages *pages, unsigned long n);
+
+/* Whether the page at addr was resident at the last pass (RCU, lockless). */
+bool hm_pages_known(struct hm_pages *pages, unsigned long addr);
+
+#endif /* _HEAPMON_PAGES_H */

@@ -1,0 +1,465 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The sampling pass: walk the page tables of a target's tracked mappings,
+ * test and clear each resident page's accessed bit, and update that page's
+ * record.
+ *
+ * walk_page_range() is not exported, so the walk is by hand, as the kernel's
+ * own walkers do it: under mmap_read_lock, huge PMDs first under the PMD lock,
+ * then PTEs under the PTE lock. Since 6.5 khugepaged may free a PTE table
+ * while only the mmap read lock is held, so the PTE table is entered under
+ * RCU and the PMD re-checked once its lock is taken (what pte_offset_map_lock()
+ * does, which 6.12 does not export).
+ */
+
+#include <linux/mm.h>
+#include <linux/mmap_lock.h>
+#include <linux/pid.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/smp.h>
+#include <linux/swap.h>
+#include <asm/tlbflush.h>
+
+#include "compat.h"
+#include "heapmon.h"
+#include "sample.h"
+#include "target.h"
+
+struct hm_walk {
+	struct hm_target *t;
+	struct mm_struct *mm;
+	u64 pass;
+	bool baseline;			/* the watch's first pass: no period to count yet */
+	struct hm_region_set *set;	/* being built */
+	struct hm_region *region;	/* the region being walked */
+
+	struct hm_chunk *chunk;		/* the chunk being visited */
+	unsigned long chunk_index;
+	unsigned long cur[HM_CHUNK_LONGS];	/* its pages found resident in this pass */
+	bool cur_huge;
+	bool was_huge;			/* it held a huge page at the last pass */
+	u32 huge_rec;			/* that huge page's record */
+	unsigned long chunk_new;	/* units newly tracked in it in this pass */
+
+	u64 scanned;
+	u64 untracked;
+};
+
+static void hm_chunk_end(struct hm_walk *w)
+{
+	struct hm_chunk *c = w->chunk;
+	unsigned int units;
+
+	if (!c)
+		return;
+	units = w->cur_huge ? HM_CHUNK_PAGES : bitmap_weight(w->cur, HM_CHUNK_PAGES);
+	hm_pages_account(&w->t->pages, (long)units - c->units);
+	c->units = units;
+	c->pass = w->pass;
+	WRITE_ONCE(c->huge, w->cur_huge);
+	bitmap_copy(c->present, w->cur, HM_CHUNK_PAGES);
+	if (!units) {
+		xa_erase(&w->t->pages.chunks, w->chunk_index);
+		hm_chunk_free(c);
+	}
+	w->chunk = NULL;
+}
+
+/* Makes the chunk of the PMD span at addr current; may sleep. */
+static bool hm_chunk_begin(struct hm_walk *w, unsigned long addr)
+{
+	unsigned long index = addr >> HM_CHUNK_SHIFT;
+	struct hm_chunk *c;
+
+	if (w->chunk && w->chunk_index == index)
+		return true;
+	hm_chunk_end(w);
+
+	c = xa_load(&w->t->pages.chunks, index);
+	if (!c) {
+		c = hm_chunk_alloc();
+		if (!c)
+			return false;
+		if (xa_err(xa_store(&w->t->pages.chunks, index, c, GFP_KERNEL_ACCOUNT))) {
+			hm_chunk_free(c);
+			return false;
+		}
+	}
+	w->chunk = c;
+	w->chunk_index = index;
+	bitmap_zero(w->cur, HM_CHUNK_PAGES);
+	w->cur_huge = false;
+	w->was_huge = c->huge && test_bit(0, c->present);
+	w->huge_rec = c->rec[0];
+	w->chunk_new = 0;
+	return true;
+}
+
+/* Whether n more units may be tracked; counts them if so. */
+static bool hm_admit(struct hm_walk *w, unsigned int n)
+{
+	if (!hm_pages_may_track(&w->t->pages, w->chunk_new + n)) {
+		w->untracked += n;
+		return false;
+	}
+	w->chunk_new += n;
+	return true;
+}
+
+static void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
+{
+	struct hm_chunk *c = w->chunk;
+	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+	u32 rec;
+
+	if (w->was_huge) {
+		/* A huge page was split: its pages carry on with its record. */
+		rec = hm_rec_next(w->huge_rec, young);
+	} else if (test_bit(idx, c->present)) {
+		rec = hm_rec_next(c->rec[idx], young);
+	} else {
+		if (!hm_admit(w, 1))
+			return;
+		rec = hm_rec_first(young, w->baseline);
+	}
+	c->rec[idx] = rec;
+	__set_bit(idx, w->cur);
+	hm_hist_add_page(&w->region->hist, rec, PAGE_SIZE, false);
+}
+
+/* The freshest record among the small pages that a huge page replaced. */
+static u32 hm_collapsed_rec(const struct hm_chunk *c)
+{
+	u32 touched = 0, idle = HEAPMON_REC_IDLE_MAX, age = 0;
+	unsigned int i;
+
+	for_each_set_bit(i, c->present, HM_CHUNK_PAGES) {
+		touched = max_t(u32, touched, HEAPMON_REC_TOUCHED(c->rec[i]));
+		idle = min_t(u32, idle, HEAPMON_REC_IDLE(c->rec[i]));
+		age = max_t(u32, age, HEAPMON_REC_AGE(c->rec[i]));
+	}
+	return hm_rec_pack(touched, idle, age);
+}
+
+static void hm_track_huge(struct hm_walk *w, bool young)
+{
+	struct hm_chunk *c = w->chunk;
+	u32 rec;
+
+	if (w->was_huge) {
+		rec = hm_rec_next(w->huge_rec, young);
+	} else if (!bitmap_empty(c->present, HM_CHUNK_PAGES)) {
+		rec = hm_rec_next(hm_collapsed_rec(c), young);
+	} else {
+		if (!hm_admit(w, HM_CHUNK_PAGES))
+			return;
+		rec = hm_rec_first(young, w->baseline);
+	}
+	c->rec[0] = rec;
+	bitmap_zero(w->cur, HM_CHUNK_PAGES);
+	__set_bit(0, w->cur);
+	w->cur_huge = true;
+	hm_hist_add_page(&w->region->hist, rec, HPAGE_PMD_SIZE, true);
+}
+
+/* The anonymous folio mapped at a present entry, or NULL (zero page, special). */
+static struct folio *hm_anon_folio(unsigned long pfn)
+{
+	struct folio *folio;
+
+	if (is_zero_pfn(pfn) || !pfn_valid(pfn))
+		return NULL;
+	folio = page_folio(pfn_to_page(pfn));
+	return folio_test_anon(folio) ? folio : NULL;
+}
+
+/*
+ * Clearing the accessed bit hides the reference from reclaim; hand it on to
+ * the LRU, so that watching a process never makes its hot pages look cold.
+ */
+static void hm_pass_on_reference(struct folio *folio, bool young)
+{
+	if (young)
+		folio_mark_accessed(folio);
+}
+
+/* Returns false if the PMD changed under us and should be looked at again. */
+static bool hm_walk_huge_pmd(struct hm_walk *w, pmd_t *pmd)
+{
+	struct folio *folio;
+	spinlock_t *ptl;	/* the PMD or PTE table lock */
+	pmd_t pmdval;
+	bool young;
+
+	ptl = pmd_lock(w->mm, pmd);
+	pmdval = READ_ONCE(*pmd);
+	if (!pmd_trans_huge(pmdval) || !pmd_present(pmdval)) {
+		spin_unlock(ptl);
+		return false;
+	}
+	folio = hm_anon_folio(pmd_pfn(pmdval));
+	if (folio) {
+		young = hm_pmdp_test_and_clear_young(pmd);
+		hm_pass_on_reference(folio, young);
+		w->scanned++;
+		hm_track_huge(w, young);
+	}
+	spin_unlock(ptl);
+	return true;
+}
+
+static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
+			      unsigned long end)
+{
+	struct folio *folio;
+	spinlock_t *ptl;	/* the PMD or PTE table lock */
+	pte_t *pte, ptent;
+	pmd_t pmdval;
+	bool young;
+
+	rcu_read_lock();
+	pmdval = hm_pmdp_get_lockless(pmd);
+	if (pmd_trans_huge(pmdval)) {
+		rcu_read_unlock();
+		return false;
+	}
+	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_bad(pmdval)) {
+		rcu_read_unlock();
+		return true;
+	}
+	pte = pte_offset_kernel(&pmdval, addr);
+	ptl = pte_lockptr(w->mm, &pmdval);
+	spin_lock(ptl);
+	if (!pmd_same(pmdval, hm_pmdp_get_lockless(pmd))) {
+		spin_unlock(ptl);
+		rcu_read_unlock();
+		return false;
+	}
+	for (; addr < end; addr += PAGE_SIZE, pte++) {
+		ptent = ptep_get(pte);
+		if (!pte_present(ptent))
+			continue;
+		folio = hm_anon_folio(pte_pfn(ptent));
+		if (!folio)
+			continue;
+		young = hm_ptep_test_and_clear_young(pte);
+		hm_pass_on_reference(folio, young);
+		w->scanned++;
+		hm_track_pte(w, addr, young);
+	}
+	spin_unlock(ptl);
+	rcu_read_unlock();
+	return true;
+}
+
+static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsigned long end)
+{
+	int tries;
+
+	if (pmd_none(hm_pmdp_get_lockless(pmd)))
+		return;
+	if (!hm_chunk_begin(w, addr)) {
+		w->untracked++;
+		return;
+	}
+	/* A PMD that changes under us (split, collapse) is looked at again. */
+	for (tries = 0; tries < 3; tries++) {
+		if (pmd_trans_huge(hm_pmdp_get_lockless(pmd))) {
+			if (hm_walk_huge_pmd(w, pmd))
+				return;
+		} else if (hm_walk_pte_table(w, pmd, addr, end)) {
+			return;
+		}
+	}
+}
+
+static void hm_walk_pud(struct hm_walk *w, pud_t *pud, unsigned long addr, unsigned long end)
+{
+	pmd_t *pmd = pmd_offset(pud, addr);
+	unsigned long next;
+
+	do {
+		next = pmd_addr_end(addr, end);
+		hm_walk_pmd(w, pmd, addr, next);
+		cond_resched();
+	} while (pmd++, addr = next, addr != end);
+}
+
+static void hm_walk_p4d(struct hm_walk *w, p4d_t *p4d, unsigned long addr, unsigned long end)
+{
+	pud_t *pud = pud_offset(p4d, addr);
+	unsigned long next;
+
+	do {
+		next = pud_addr_end(addr, end);
+		if (!pud_none(*pud) && !pud_bad(*pud) && !pud_leaf(*pud))
+			hm_walk_pud(w, pud, addr, next);
+	} while (pud++, addr = next, addr != end);
+}
+
+static void hm_walk_range(struct hm_walk *w, unsigned long addr, unsigned long end)
+{
+	pgd_t *pgd = pgd_offset(w->mm, addr);
+	unsigned long next, p4d_next, p4d_addr;
+	p4d_t *p4d;
+
+	do {
+		next = pgd_addr_end(addr, end);
+		if (pgd_none(*pgd) || pgd_bad(*pgd))
+			continue;
+		p4d = p4d_offset(pgd, addr);
+		p4d_addr = addr;
+		do {
+			p4d_next = p4d_addr_end(p4d_addr, next);
+			if (!p4d_none(*p4d) && !p4d_bad(*p4d))
+				hm_walk_p4d(w, p4d, p4d_addr, p4d_next);
+		} while (p4d++, p4d_addr = p4d_next, p4d_addr != next);
+	} while (pgd++, addr = next, addr != end);
+}
+
+/* Chunks no tracked mapping reaches any more (unmapped, shrunk) drop out. */
+static void hm_sweep(struct hm_walk *w)
+{
+	struct hm_pages *pages = &w->t->pages;
+	struct hm_chunk *c;
+	unsigned long index;
+
+	xa_for_each(&pages->chunks, index, c) {
+		if (c->pass == w->pass)
+			continue;
+		xa_erase(&pages->chunks, index);
+		hm_pages_account(pages, -(long)c->units);
+		hm_chunk_free(c);
+	}
+}
+
+static void hm_flush_tlb_local(void *unused)
+{
+	__flush_tlb_all();
+}
+
+static bool hm_want_flush(const struct hm_target *t)
+{
+	if (t->flags & HEAPMON_WATCH_F_FLUSH_TLB)
+		return true;
+	if (t->flags & HEAPMON_WATCH_F_NO_FLUSH_TLB)
+		return false;
+	return READ_ONCE(hm_flush_tlb);
+}
+
+/* Walks every tracked mapping; returns the new region set, or NULL (no memory). */
+static struct hm_region_set *hm_walk_mm(struct hm_walk *w)
+{
+	VMA_ITERATOR(vmi, w->mm, 0);
+	struct vm_area_struct *vma;
+
+	w->set = hm_regions_alloc(w->mm->map_count);
+	if (!w->set)
+		return NULL;
+	for_each_vma(vmi, vma) {
+		if (!hm_vma_tracked(vma))
+			continue;
+		w->region = hm_regions_append(&w->set, vma->vm_start, vma->vm_end,
+					      hm_vma_kind(vma));
+		if (!w->region)
+			break;
+		hm_walk_range(w, vma->vm_start, vma->vm_end);
+	}
+	hm_chunk_end(w);
+	hm_sweep(w);
+	return w->set;
+}
+
+static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
+{
+	struct hm_region_set *old = rcu_dereference_protected(t->regions,
+							      lockdep_is_held(&t->lock));
+	struct hm_target_stats *st = &t->stats;
+	unsigned int i;
+
+	hm_regions_carry(w->set, old);
+	memset(&st->hist, 0, sizeof(st->hist));
+	st->tracked_bytes = 0;
+	for (i = 0; i < w->set->nr; i++) {
+		hm_hist_sum(&st->hist, &w->set->r[i].hist);
+		st->tracked_bytes += w->set->r[i].end - w->set->r[i].start;
+	}
+	rcu_assign_pointer(t->regions, w->set);
+	t->gen++;
+	if (old)
+		kvfree_rcu(old, rcu);
+	st->passes = w->pass;
+	st->pass_pages = w->scanned;
+	st->untracked_pages = w->untracked;
+	st->pass_ns = ktime_get_ns() - start_ns;
+}
+
+/* The target is gone: keep its last statistics until it is unwatched. */
+static void hm_target_gone(struct hm_target *t)
+{
+	if (READ_ONCE(t->exited))
+		return;
+	hm_target_event(t, HEAPMON_EVENT_EXIT, 0, 0, 0);
+	hm_target_set_mm(t, NULL);
+	WRITE_ONCE(t->exited, true);
+}
+
+/* A new address space (exec): what was known of the old one is void. */
+static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
+{
+	struct hm_region_set *old;
+
+	mutex_lock(&t->lock);
+	hm_pages_clear(&t->pages);
+	old = rcu_replace_pointer(t->regions, NULL, lockdep_is_held(&t->lock));
+	if (old)
+		kvfree_rcu(old, rcu);
+	t->stats.passes = 0;
+	t->gen++;
+	mutex_unlock(&t->lock);
+	hm_target_set_mm(t, mm);
+	hm_target_event(t, HEAPMON_EVENT_EXEC, 0, 0, 0);
+}
+
+void hm_scan_pass(struct hm_target *t)
+{
+	struct task_struct *task;
+	struct mm_struct *mm = NULL;
+	struct hm_walk *w;
+	u64 start_ns;
+
+	task = get_pid_task(t->pid, PIDTYPE_PID);
+	if (task) {
+		mm = get_task_mm(task);
+		put_task_struct(task);
+	}
+	if (!mm) {
+		hm_target_gone(t);
+		return;
+	}
+	if (mm != READ_ONCE(t->mm))
+		hm_target_exec(t, mm);
+
+	w = kzalloc(sizeof(*w), GFP_KERNEL);
+	if (!w)
+		goto out_mm;
+	w->t = t;
+	w->mm = mm;
+
+	mutex_lock(&t->lock);
+	start_ns = ktime_get_ns();
+	w->pass = t->stats.passes + 1;
+	w->baseline = w->pass == 1;
+	mmap_read_lock(mm);
+	if (hm_walk_mm(w))
+		hm_publish(t, w, start_ns);
+	mmap_read_unlock(mm);
+	if (hm_want_flush(t))
+		on_each_cpu_mask(mm_cpumask(mm), hm_flush_tlb_local, NULL, true);
+	mutex_unlock(&t->lock);
+	kfree(w);
+out_mm:
+	mmput(mm);
+}

@@ -1,0 +1,334 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The target registry and each target's lifetime.
+ *
+ * Locking: hm_targets_lock (a mutex) guards membership, the count, the mm
+ * filter and target->mm changes. The probes walk hm_targets under RCU and
+ * compare mm pointers only. A target leaves the list, then waits for an RCU
+ * grace period and for its work items, before its last reference goes.
+ */
+
+#include <linux/mm.h>
+#include <linux/netlink.h>
+#include <linux/pid.h>
+#include <linux/rculist.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+
+#include "heapmon.h"
+#include "netlink.h"
+#include "probes.h"
+#include "sample.h"
+#include "sysfs.h"
+#include "target.h"
+
+u16 hm_mm_filter[1 << HM_MM_FILTER_BITS];
+
+static LIST_HEAD(hm_targets);
+static DEFINE_MUTEX(hm_targets_lock);
+static unsigned int hm_nr_targets;
+static struct workqueue_struct *hm_wq;
+
+static void hm_filter_update(const struct mm_struct *mm, int delta)
+{
+	u16 *slot;
+
+	if (!mm)
+		return;
+	slot = &hm_mm_filter[hash_ptr(mm, HM_MM_FILTER_BITS)];
+	WRITE_ONCE(*slot, *slot + delta);
+}
+
+void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm)
+{
+	struct mm_struct *old;
+
+	mutex_lock(&hm_targets_lock);
+	old = t->mm;
+	if (mm)
+		mmgrab(mm);
+	/* Only targets on the list are in the filter. */
+	if (t->listed) {
+		hm_filter_update(old, -1);
+		hm_filter_update(mm, 1);
+	}
+	WRITE_ONCE(t->mm, mm);
+	mutex_unlock(&hm_targets_lock);
+	if (old)
+		mmdrop(old);
+}
+
+static void hm_target_release(struct kobject *kobj)
+{
+	struct hm_target *t = container_of(kobj, struct hm_target, kobj);
+
+	hm_pages_clear(&t->pages);
+	kvfree(rcu_dereference_protected(t->regions, true));
+	hm_event_ring_free(&t->events);
+	if (t->mm)
+		mmdrop(t->mm);
+	put_pid(t->pid);
+	kfree(t);
+}
+
+static const struct kobj_type hm_target_ktype = {
+	.release = hm_target_release,
+	.sysfs_ops = &kobj_sysfs_ops,
+	.default_groups = hm_target_groups,
+};
+
+void hm_target_put(struct hm_target *t)
+{
+	kobject_put(&t->kobj);
+}
+
+static void hm_pass_work(struct work_struct *work)
+{
+	struct hm_target *t = container_of(to_delayed_work(work), struct hm_target, pass_work);
+
+	hm_scan_pass(t);
+	if (!READ_ONCE(t->exited))
+		queue_delayed_work(hm_wq, &t->pass_work, msecs_to_jiffies(t->interval_ms));
+}
+
+static void hm_notify_work(struct work_struct *work)
+{
+	hm_netlink_notify_events(container_of(work, struct hm_target, notify_work));
+}
+
+void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr)
+{
+	if (hm_event_add(&t->events, kind, addr, len, old_addr) && hm_netlink_has_listeners())
+		queue_work(hm_wq, &t->notify_work);
+}
+
+void hm_target_kick(struct hm_target *t)
+{
+	mod_delayed_work(hm_wq, &t->pass_work, 0);
+}
+
+/* Must hold hm_targets_lock. */
+static struct hm_target *hm_target_lookup(pid_t nr)
+{
+	struct hm_target *t;
+
+	list_for_each_entry(t, &hm_targets, node)
+		if (t->nr == nr)
+			return t;
+	return NULL;
+}
+
+struct hm_target *hm_target_get(pid_t nr)
+{
+	struct hm_target *t;
+
+	mutex_lock(&hm_targets_lock);
+	t = hm_target_lookup(nr);
+	if (t)
+		kobject_get(&t->kobj);
+	mutex_unlock(&hm_targets_lock);
+	return t;
+}
+
+struct hm_target *hm_target_find_mm(const struct mm_struct *mm)
+{
+	struct hm_target *t;
+
+	list_for_each_entry_rcu(t, &hm_targets, node)
+		if (READ_ONCE(t->mm) == mm)
+			return t;
+	return NULL;
+}
+
+unsigned int hm_target_count(void)
+{
+	return READ_ONCE(hm_nr_targets);
+}
+
+int hm_targets_for_each(unsigned int skip, int (*fn)(struct hm_target *t, void *arg),
+			void *arg)
+{
+	struct hm_target *t;
+	int ret = 0;
+
+	mutex_lock(&hm_targets_lock);
+	list_for_each_entry(t, &hm_targets, node) {
+		if (skip) {
+			skip--;
+			continue;
+		}
+		ret = fn(t, arg);
+		if (ret)
+			break;
+	}
+	mutex_unlock(&hm_targets_lock);
+	return ret;
+}
+
+static struct hm_target *hm_target_alloc(pid_t nr, struct pid *pid, unsigned int interval_ms,
+					 u32 flags)
+{
+	struct hm_target *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
+
+	if (!t)
+		return NULL;
+	t->pid = get_pid(pid);
+	t->nr = nr;
+	t->interval_ms = interval_ms;
+	t->flags = flags;
+	INIT_DELAYED_WORK(&t->pass_work, hm_pass_work);
+	INIT_WORK(&t->notify_work, hm_notify_work);
+	mutex_init(&t->lock);
+	hm_pages_init(&t->pages);
+	atomic64_set(&t->faults, 0);
+	atomic64_set(&t->first_faults, 0);
+	if (hm_event_ring_init(&t->events)) {
+		put_pid(t->pid);
+		kfree(t);
+		return NULL;
+	}
+	kobject_init(&t->kobj, &hm_target_ktype);
+	return t;
+}
+
+int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
+		    struct netlink_ext_ack *extack)
+{
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct hm_target *t;
+	struct pid *pid;
+	int ret;
+
+	pid = find_get_pid(nr);
+	task = pid ? get_pid_task(pid, PIDTYPE_PID) : NULL;
+	if (!task) {
+		NL_SET_ERR_MSG(extack, "no such process");
+		ret = -ESRCH;
+		goto out_pid;
+	}
+	if (task->flags & PF_KTHREAD) {
+		NL_SET_ERR_MSG(extack, "a kernel thread has no user memory to watch");
+		ret = -EINVAL;
+		goto out_task;
+	}
+	mm = get_task_mm(task);
+	if (!mm) {
+		NL_SET_ERR_MSG(extack, "the process is exiting");
+		ret = -ESRCH;
+		goto out_task;
+	}
+
+	t = hm_target_alloc(nr, pid, interval_ms, flags);
+	if (!t) {
+		ret = -ENOMEM;
+		goto out_mm;
+	}
+	mmgrab(mm);
+	t->mm = mm;
+
+	mutex_lock(&hm_targets_lock);
+	if (hm_target_lookup(nr)) {
+		NL_SET_ERR_MSG(extack, "the process is already watched");
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	if (hm_nr_targets >= hm_max_targets) {
+		NL_SET_ERR_MSG(extack,
+			       "too many targets: max_targets reached; unwatch one or reload heapmon with a larger max_targets");
+		ret = -ENOSPC;
+		goto out_unlock;
+	}
+	ret = kobject_add(&t->kobj, hm_sysfs_targets_kobj(), "%d", nr);
+	if (ret)
+		goto out_unlock;
+	if (!hm_nr_targets) {
+		ret = hm_probes_get();
+		if (ret) {
+			NL_SET_ERR_MSG(extack, "cannot register the kprobes");
+			goto out_del;
+		}
+	}
+	hm_nr_targets++;
+	hm_filter_update(mm, 1);
+	t->listed = true;
+	list_add_tail_rcu(&t->node, &hm_targets);
+	queue_delayed_work(hm_wq, &t->pass_work, 0);
+	mutex_unlock(&hm_targets_lock);
+	ret = 0;
+	goto out_mm;
+
+out_del:
+	kobject_del(&t->kobj);
+out_unlock:
+	mutex_unlock(&hm_targets_lock);
+	hm_target_put(t);
+out_mm:
+	mmput(mm);
+out_task:
+	put_task_struct(task);
+out_pid:
+	put_pid(pid);
+	return ret;
+}
+
+/* Takes t off the registry; hm_targets_lock must be held. */
+static void hm_target_unlink(struct hm_target *t)
+{
+	list_del_rcu(&t->node);
+	t->listed = false;
+	hm_filter_update(t->mm, -1);
+	if (!--hm_nr_targets)
+		hm_probes_put();
+}
+
+/* After unlinking: waits until no probe or work can see t, then drops it. */
+static void hm_target_destroy(struct hm_target *t)
+{
+	synchronize_rcu();
+	cancel_delayed_work_sync(&t->pass_work);
+	cancel_work_sync(&t->notify_work);
+	kobject_del(&t->kobj);
+	hm_target_put(t);
+}
+
+int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack)
+{
+	struct hm_target *t;
+
+	mutex_lock(&hm_targets_lock);
+	t = hm_target_lookup(nr);
+	if (!t) {
+		mutex_unlock(&hm_targets_lock);
+		NL_SET_ERR_MSG(extack, "the process is not watched");
+		return -ENOENT;
+	}
+	hm_target_unlink(t);
+	mutex_unlock(&hm_targets_lock);
+	hm_target_destroy(t);
+	return 0;
+}
+
+int hm_targets_init(void)
+{
+	hm_wq = alloc_workqueue("heapmon", WQ_UNBOUND | WQ_FREEZABLE, 0);
+	return hm_wq ? 0 : -ENOMEM;
+}
+
+void hm_targets_uninit(void)
+{
+	struct hm_target *t;
+
+	for (;;) {
+		mutex_lock(&hm_targets_lock);
+		t = list_first_entry_or_null(&hm_targets, struct hm_target, node);
+		if (t)
+			hm_target_unlink(t);
+		mutex_unlock(&hm_targets_lock);
+		if (!t)
+			break;
+		hm_target_destroy(t);
+	}
+	destroy_workqueue(hm_wq);
+}

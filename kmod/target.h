@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Watched processes. A target keeps a struct pid, never a reference on the
+ * address space: each pass takes the mm anew, so watching never delays the
+ * target's exit. The mm pointer it keeps (with mmgrab, which pins only the
+ * struct, not the memory) identifies the target's faults in the probes.
+ */
+#ifndef _HEAPMON_TARGET_H
+#define _HEAPMON_TARGET_H
+
+#include <linux/hash.h>
+#include <linux/kobject.h>
+#include <linux/list.h>
+#include <linux/mutex.h>
+#include <linux/workqueue.h>
+
+#include "events.h"
+#include "pages.h"
+#include "regions.h"
+
+struct netlink_ext_ack;
+
+/* The last pass's results, read by STATS and sysfs under target->lock. */
+struct hm_target_stats {
+	u64 passes;
+	u64 tracked_bytes;
+	struct hm_hist hist;
+	u64 pass_ns;
+	u64 pass_pages;
+	u64 untracked_pages;
+};
+
+struct hm_target {
+	struct kobject kobj;		/* targets/<pid>; its refcount is the target's */
+	struct list_head node;		/* on hm_targets, under RCU for the probes */
+	bool listed;			/* on hm_targets (under hm_targets_lock) */
+	struct pid *pid;
+	pid_t nr;			/* the PID as the watcher gave it */
+	struct mm_struct *mm;		/* mmgrab()ed; NULL once exited */
+	unsigned int interval_ms;
+	u32 flags;			/* HEAPMON_WATCH_F_* */
+	bool exited;
+
+	struct delayed_work pass_work;
+	struct work_struct notify_work;	/* multicasts new events */
+
+	struct mutex lock;		/* pages, regions updates, stats */
+	struct hm_pages pages;
+	struct hm_region_set __rcu *regions;
+	struct hm_target_stats stats;
+	u32 gen;			/* changes with every pass: dump consistency */
+
+	atomic64_t faults;
+	atomic64_t first_faults;
+	struct hm_event_ring events;
+};
+
+/* mm hash filter read by the fault probe: nonzero when a watched mm may hash there. */
+#define HM_MM_FILTER_BITS 8
+extern u16 hm_mm_filter[1 << HM_MM_FILTER_BITS];
+
+static inline bool hm_mm_maybe_watched(const struct mm_struct *mm)
+{
+	return READ_ONCE(hm_mm_filter[hash_ptr(mm, HM_MM_FILTER_BITS)]);
+}
+
+int hm_targets_init(void);
+void hm_targets_uninit(void);
+
+int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
+		    struct netlink_ext_ack *extack);
+int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack);
+
+/* A reference on the target watched as nr, or NULL. */
+struct hm_target *hm_target_get(pid_t nr);
+void hm_target_put(struct hm_target *t);
+
+/* The target whose address space is mm; RCU read side (probes). */
+struct hm_target *hm_target_find_mm(const struct mm_struct *mm);
+
+unsigned int hm_target_count(void);
+/*
+ * Calls fn for each target under the registry lock, in watch order, starting
+ * after skip targets; stops when fn returns nonzero and returns that.
+ */
+int hm_targets_for_each(unsigned int skip, int (*fn)(struct hm_target *t, void *arg),
+			void *arg);
+
+/* Records an event and, if someone listens, schedules its multicast. */
+void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);
+/* Asks for a pass as soon as possible (the target may have exited). */
+void hm_target_kick(struct hm_target *t);
+
+/* Used by the pass: the target's address space changed or went away. */
+void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm);
+
+#endif /* _HEAPMON_TARGET_H */
