@@ -11,6 +11,17 @@
 static const struct subcommand subcommands[] = {
 	{ "status", cmd_status, "Show the module's version, limits and watched targets",
 	  "[--json]" },
+	{ "list", cmd_list, "List the watched targets", "[--json]" },
+	{ "watch", cmd_watch, "Watch a process and show its heap once per period",
+	  "PID [-i MS|--interval MS] [-d SECONDS|--duration SECONDS] [--keep] [--detach] [--flush-tlb|--no-flush-tlb] [--json]" },
+	{ "unwatch", cmd_unwatch, "Stop watching a process and free its statistics",
+	  "PID [--json]" },
+	{ "stats", cmd_stats, "Show a target's statistics as of its last pass", "PID [--json]" },
+	{ "regions", cmd_regions, "Show a target's tracked mappings", "PID [--json]" },
+	{ "pages", cmd_pages, "Show a target's resident pages and their counts",
+	  "PID [--idle-min N] [--start ADDR] [--end ADDR] [--json]" },
+	{ "events", cmd_events, "Show a target's heap events; --follow for new ones",
+	  "PID [--follow] [--json]" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

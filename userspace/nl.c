@@ -89,20 +89,44 @@ static int hm_ack_cb(struct nl_msg *msg, void *arg)
 	return NL_STOP;
 }
 
+/* Sizes of the top-level attributes replies carry; nested ones are checked where decoded. */
+static const struct nla_policy hm_reply_policy[HEAPMON_A_MAX + 1] = {
+	[HEAPMON_A_VERSION] = { .type = NLA_STRING },
+	[HEAPMON_A_PROTOCOL] = { .type = NLA_U32 },
+	[HEAPMON_A_MAX_TARGETS] = { .type = NLA_U32 },
+	[HEAPMON_A_MAX_TARGET_PAGES] = { .type = NLA_U64 },
+	[HEAPMON_A_MAX_TOTAL_PAGES] = { .type = NLA_U64 },
+	[HEAPMON_A_TARGET_COUNT] = { .type = NLA_U32 },
+	[HEAPMON_A_PID] = { .type = NLA_U32 },
+	[HEAPMON_A_INTERVAL_MS] = { .type = NLA_U32 },
+	[HEAPMON_A_FLAGS] = { .type = NLA_U32 },
+	[HEAPMON_A_STATE] = { .type = NLA_U32 },
+	[HEAPMON_A_PASSES] = { .type = NLA_U64 },
+};
+
+/* Parses a generic netlink message of heapmon's into r; returns 0 or -EBADMSG. */
+static int hm_parse_reply(struct nl_msg *msg, struct hm_reply *r)
+{
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+
+	if (genlmsg_parse(hdr, 0, r->tb, HEAPMON_A_MAX, hm_reply_policy) < 0)
+		return -EBADMSG;
+	r->attrs = genlmsg_attrdata(nlmsg_data(hdr), 0);
+	r->len = genlmsg_attrlen(nlmsg_data(hdr), 0);
+	return 0;
+}
+
 static int hm_valid_cb(struct nl_msg *msg, void *arg)
 {
 	struct hm_call *call = arg;
-	struct nlattr *tb[HEAPMON_A_MAX + 1];
+	struct hm_reply r;
 	int ret;
 
 	if (call->cb_error)
 		return NL_SKIP;
-	ret = genlmsg_parse(nlmsg_hdr(msg), 0, tb, HEAPMON_A_MAX, NULL);
-	if (ret < 0) {
-		call->cb_error = -EBADMSG;
-		return NL_SKIP;
-	}
-	ret = call->cb ? call->cb(tb, call->arg) : 0;
+	ret = hm_parse_reply(msg, &r);
+	if (!ret && call->cb)
+		ret = call->cb(&r, call->arg);
 	if (ret < 0)
 		call->cb_error = ret;
 	return NL_OK;
@@ -244,7 +268,101 @@ int hm_nl_perror(const struct hm_nl *nl, const char *what, int err)
 	return EXIT_FAIL;
 }
 
-int hm_nl_parse_nested(struct nlattr **tb, int max, struct nlattr *nla)
+/* libnl's error codes, back to the errno they came from, for the few that matter here. */
+static int hm_errno(int nlerr)
 {
-	return nla_parse_nested(tb, max, nla, NULL);
+	switch (-nlerr) {
+	case NLE_PERM:
+		return -EPERM;
+	case NLE_NOMEM:
+		return -ENOMEM;
+	case NLE_OBJ_NOTFOUND:
+		return -ENOENT;
+	case NLE_AGAIN:
+		return -EAGAIN;
+	default:
+		return -EIO;
+	}
+}
+
+/* Receive buffer of the events socket: room for bursts; an overrun costs a dump. */
+#define HM_EVENTS_RCVBUF (1 << 20)
+
+int hm_nl_open_events(struct hm_nl *nl, struct nl_sock **sk)
+{
+	int grp, ret;
+
+	grp = genl_ctrl_resolve_grp(nl->sk, HEAPMON_GENL_NAME, HEAPMON_MCGRP_EVENTS);
+	if (grp < 0)
+		return hm_errno(grp);
+	*sk = nl_socket_alloc();
+	if (!*sk)
+		return -ENOMEM;
+	nl_socket_disable_seq_check(*sk);
+	ret = genl_connect(*sk);
+	if (!ret)
+		ret = nl_socket_set_nonblocking(*sk);
+	if (!ret)
+		nl_socket_set_buffer_size(*sk, HM_EVENTS_RCVBUF, 0);
+	if (!ret)
+		ret = nl_socket_add_membership(*sk, grp);
+	if (ret < 0) {
+		nl_socket_free(*sk);
+		*sk = NULL;
+		return hm_errno(ret);
+	}
+	return 0;
+}
+
+struct hm_events_call {
+	hm_reply_cb cb;
+	void *arg;
+	int cb_error;
+};
+
+static int hm_event_valid_cb(struct nl_msg *msg, void *arg)
+{
+	struct hm_events_call *call = arg;
+	struct nlmsghdr *hdr = nlmsg_hdr(msg);
+	struct hm_reply r;
+	int ret;
+
+	if (call->cb_error || !genlmsg_valid_hdr(hdr, 0) ||
+	    genlmsg_hdr(hdr)->cmd != HEAPMON_CMD_EVENT)
+		return NL_SKIP;
+	ret = hm_parse_reply(msg, &r);
+	if (!ret)
+		ret = call->cb(&r, call->arg);
+	if (ret < 0)
+		call->cb_error = ret;
+	return NL_OK;
+}
+
+int hm_nl_recv_events(struct nl_sock *sk, hm_reply_cb cb, void *arg)
+{
+	struct hm_events_call call = { .cb = cb, .arg = arg };
+	struct nl_cb *sk_cb = nl_socket_get_cb(sk);
+	struct nl_cb *nlcb = nl_cb_clone(sk_cb);
+	int ret;
+
+	nl_cb_put(sk_cb);
+	if (!nlcb)
+		return -ENOMEM;
+	nl_cb_set(nlcb, NL_CB_VALID, NL_CB_CUSTOM, hm_event_valid_cb, &call);
+	/* Non-blocking: each round reads one datagram; 0 means nothing is left. */
+	do {
+		ret = nl_recvmsgs_report(sk, nlcb);
+	} while (ret > 0 && !call.cb_error);
+	nl_cb_put(nlcb);
+	if (call.cb_error)
+		return call.cb_error;
+	if (ret == -NLE_NOMEM)
+		return -ENOBUFS;	/* recvmsg() said ENOBUFS: the socket overran */
+	return ret < 0 && ret != -NLE_AGAIN ? hm_errno(ret) : 0;
+}
+
+int hm_nl_parse_nested(struct nlattr **tb, int max, struct nlattr *nla,
+		       const struct nla_policy *policy)
+{
+	return nla_parse_nested(tb, max, nla, policy) < 0 ? -EBADMSG : 0;
 }

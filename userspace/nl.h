@@ -27,8 +27,19 @@ struct hm_nl {
 	char message[256];	/* the kernel's extack message, if any */
 };
 
-/* Called once per reply message with its top-level attributes. */
-typedef int (*hm_reply_cb)(struct nlattr **tb, void *arg);
+/*
+ * One reply message: tb holds the last attribute of each type, attrs/len the
+ * whole attribute stream, for the types a message repeats (HEAPMON_A_REGION,
+ * HEAPMON_A_CHUNK, HEAPMON_A_EVENT), to walk with nla_for_each_attr().
+ */
+struct hm_reply {
+	struct nlattr *tb[HEAPMON_A_MAX + 1];
+	struct nlattr *attrs;
+	int len;
+};
+
+/* Called once per reply message; a negative errno stops the call and is returned. */
+typedef int (*hm_reply_cb)(const struct hm_reply *r, void *arg);
 
 /* Connects and checks the protocol; prints why and returns an exit status on failure. */
 int hm_nl_open(struct hm_nl *nl);
@@ -47,7 +58,22 @@ int hm_nl_call(struct hm_nl *nl, struct nl_msg *msg, hm_reply_cb cb, void *arg);
 /* "heapmonctl: WHAT: strerror[: kernel message]" on stderr; returns EXIT_FAIL. */
 int hm_nl_perror(const struct hm_nl *nl, const char *what, int err);
 
-/* Attribute tables for nested attributes, by parsing nla with policy-less nla_parse_nested(). */
-int hm_nl_parse_nested(struct nlattr **tb, int max, struct nlattr *nla);
+/*
+ * A second socket subscribed to the multicast group HEAPMON_MCGRP_EVENTS, in
+ * *sk (free it with nl_socket_free()). Returns 0 or a negative errno.
+ */
+int hm_nl_open_events(struct hm_nl *nl, struct nl_sock **sk);
+
+/*
+ * Reads what is waiting on a socket from hm_nl_open_events() without blocking
+ * and feeds each HEAPMON_CMD_EVENT message to cb. Returns 0, -ENOBUFS when
+ * messages were dropped because the socket's buffer overran, or another
+ * negative errno.
+ */
+int hm_nl_recv_events(struct nl_sock *sk, hm_reply_cb cb, void *arg);
+
+/* The attribute table of nested attribute nla, checked against policy (may be NULL). */
+int hm_nl_parse_nested(struct nlattr **tb, int max, struct nlattr *nla,
+		       const struct nla_policy *policy);	/* 0 or -EBADMSG */
 
 #endif

@@ -128,12 +128,17 @@ void json_double(struct json *j, const char *key, double val)
 	fprintf(j->f, "%.4f", val);
 }
 
-void json_end_line(struct json *j)
+void json_newline(struct json *j)
 {
 	fputc('\n', j->f);
-	fflush(j->f);
 	j->depth = 0;
 	j->need_comma[0] = false;
+}
+
+void json_end_line(struct json *j)
+{
+	json_newline(j);
+	fflush(j->f);
 }
 
 const char *fmt_bytes(uint64_t bytes, char *buf, size_t len)

@@ -32,6 +32,8 @@ void json_hex(struct json *j, const char *key, uint64_t val);
 void json_double(struct json *j, const char *key, double val);
 /* Ends the top-level value with a newline and flushes it. */
 void json_end_line(struct json *j);
+/* The same without flushing, for outputs of millions of lines. */
+void json_newline(struct json *j);
 
 /* "12.5 MiB"; buf must hold at least 16 bytes. */
 const char *fmt_bytes(uint64_t bytes, char *buf, size_t len);

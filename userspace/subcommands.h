@@ -10,6 +10,13 @@ struct subcommand {
 };
 
 int cmd_status(int argc, char **argv);
+int cmd_list(int argc, char **argv);
+int cmd_watch(int argc, char **argv);
+int cmd_unwatch(int argc, char **argv);
+int cmd_stats(int argc, char **argv);
+int cmd_regions(int argc, char **argv);
+int cmd_pages(int argc, char **argv);
+int cmd_events(int argc, char **argv);
 
 /* Prints "usage: heapmonctl NAME USAGE" to stderr and returns EXIT_USAGE. */
 int subcommand_usage(const char *name);

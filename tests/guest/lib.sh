@@ -33,3 +33,42 @@ run() {
 module_loaded() { grep -q '^heapmon ' /proc/modules; }
 load_module() { module_loaded || insmod /lib/heapmon/heapmon.ko "$@"; }
 unload_module() { ! module_loaded || rmmod heapmon; }
+
+# start_workload OUTFILE ARGS...: starts workload in the background, waits
+# until it is ready; sets WL to its PID.
+start_workload() {
+	local out=$1 i=0
+	shift
+	workload "$@" > "$out" &
+	WL=$!
+	while ! grep -q '^ready' "$out" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# wait_for_line FILE REGEX: waits up to 30 s for a line to appear.
+wait_for_line() {
+	local i=0
+	while ! grep -Eq "$2" "$1" 2>/dev/null && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# passes PID: passes done so far.
+passes() { cat /sys/kernel/heapmon/targets/$1/passes 2>/dev/null || echo 0; }
+
+# wait_passes PID N: waits until N more passes than now have been done.
+wait_passes() {
+	local want=$(($(passes $1) + $2)) i=0
+	while [ "$(passes $1)" -lt $want ] && [ $i -lt 600 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# json_field JSON KEY: the value of a numeric or string field of one object.
+json_field() {
+	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1
+}

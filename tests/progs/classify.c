@@ -7,7 +7,8 @@
  * idle >= COLD_MIN periods is classified cold, any other reported page hot.
  * Huge pages count as their 512 small pages. Prints precision and recall for
  * both classes; a truth page heapmon does not report counts against recall.
- * Exits 1 if any of the four is below THRESHOLD.
+ * TRUTH's "gone" ranges were given back: a page reported there is stale.
+ * Exits 1 if any of the four is below THRESHOLD, or if a page is stale.
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,7 +19,7 @@
 
 struct range {
 	unsigned long start, end;
-	int hot;
+	int hot;		/* 1 hot, 0 cold, -2 gone */
 };
 
 static struct range ranges[MAX_RANGES];
@@ -31,7 +32,7 @@ static int cmp(const void *a, const void *b)
 	return x->start < y->start ? -1 : x->start > y->start;
 }
 
-/* 1 hot, 0 cold, -1 not a workload page. */
+/* 1 hot, 0 cold, -2 gone, -1 not a workload page. */
 static int truth_of(unsigned long addr)
 {
 	int lo = 0, hi = nranges;
@@ -70,7 +71,7 @@ int main(int argc, char **argv)
 {
 	/* [truth][predicted]: counts of 4 KiB pages, predicted 0 cold, 1 hot */
 	unsigned long m[2][2] = { { 0 } }, truth_pages[2] = { 0 }, reported[2] = { 0 };
-	unsigned long cold_min, i;
+	unsigned long cold_min, i, stale = 0;
 	char line[512], kind[16];
 	double threshold, hp, hr, cp, cr;
 	FILE *f;
@@ -88,9 +89,10 @@ int main(int argc, char **argv)
 	}
 	while (nranges < MAX_RANGES && fscanf(f, "%15s %lx %lx", kind,
 					      &ranges[nranges].start, &ranges[nranges].end) == 3) {
-		ranges[nranges].hot = !strcmp(kind, "hot");
-		truth_pages[ranges[nranges].hot] +=
-			(ranges[nranges].end - ranges[nranges].start) / PAGE;
+		ranges[nranges].hot = !strcmp(kind, "gone") ? -2 : !strcmp(kind, "hot");
+		if (ranges[nranges].hot >= 0)
+			truth_pages[ranges[nranges].hot] +=
+				(ranges[nranges].end - ranges[nranges].start) / PAGE;
 		nranges++;
 	}
 	fclose(f);
@@ -103,6 +105,7 @@ int main(int argc, char **argv)
 		for (i = 0; i < size; i += PAGE) {
 			int t = truth_of(addr + i);
 
+			stale += t == -2;
 			if (t < 0)
 				continue;
 			m[t][predicted]++;
@@ -113,9 +116,9 @@ int main(int argc, char **argv)
 	hr = ratio(m[1][1], truth_pages[1]);
 	cp = ratio(m[0][0], m[0][0] + m[1][0]);
 	cr = ratio(m[0][0], truth_pages[0]);
-	printf("hot %lu pages: precision %.3f recall %.3f; cold %lu pages: precision %.3f recall %.3f; unreported %lu\n",
-	       truth_pages[1], hp, hr, truth_pages[0], cp, cr,
+	printf("hot %lu pages: precision %.3f recall %.3f; cold %lu pages: precision %.3f recall %.3f; stale %lu; unreported %lu\n",
+	       truth_pages[1], hp, hr, truth_pages[0], cp, cr, stale,
 	       truth_pages[0] + truth_pages[1] - reported[0] - reported[1]);
-	return (truth_pages[1] && (hp < threshold || hr < threshold)) ||
+	return stale || (truth_pages[1] && (hp < threshold || hr < threshold)) ||
 	       (truth_pages[0] && (cp < threshold || cr < threshold));
 }

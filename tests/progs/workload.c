@@ -15,12 +15,20 @@
  * "hot START END" or "cold START END" (hex, END exclusive), the line "ready"
  * is printed, and the hot pages are written again every TOUCH_MS (default
  * 20) until the process is killed. Cold pages are never touched again.
+ *
+ * -f forks a child (printed as "child PID") that keeps writing its own
+ * copy of every page. SIGUSR1 shrinks each area to its first half (sbrk
+ * down, munmap) and prints "shrunk"; SIGUSR2 adds a 4 MiB brk area and a
+ * 4 MiB nothp area, all hot, and prints "grown". Both rewrite TRUTH; after a
+ * shrink it also has "gone START END" lines for what was given back.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
+#include <signal.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -33,11 +41,23 @@ struct area {
 	char *base;
 	size_t len;
 	char pattern;		/* 'b' block, 'p' page, 'n' none */
+	char kind;		/* 'b' brk, else a mapping */
+	char *gone;		/* [gone, gone_end) was given back by shrink() */
+	char *gone_end;
 	unsigned long every;
 };
 
 static struct area areas[MAX_AREAS];
 static int nareas;
+static volatile sig_atomic_t want_shrink, want_grow;
+
+static void on_signal(int sig)
+{
+	if (sig == SIGUSR1)
+		want_shrink = 1;
+	else
+		want_grow = 1;
+}
 
 static int page_hot(const struct area *a, char *p)
 {
@@ -97,6 +117,7 @@ static void parse_area(char *spec)
 	a->every = strtoul(pat + strspn(pat, "abcdefghijklmnopqrstuvwxyz"), NULL, 0);
 	if (a->pattern != 'n' && !a->every)
 		a->every = 1;
+	a->kind = kind[0];
 	a->base = map_area(kind, a->len);
 }
 
@@ -109,6 +130,9 @@ static void write_truth(FILE *f)
 		char *p = a->base, *run = a->base;
 		int hot = page_hot(a, p);
 
+		if (a->gone)
+			fprintf(f, "gone %lx %lx\n", (unsigned long)a->gone,
+				(unsigned long)a->gone_end);
 		for (; p <= a->base + a->len; p += PAGE) {
 			if (p == a->base + a->len || page_hot(a, p) != hot) {
 				fprintf(f, "%s %lx %lx\n", hot ? "hot" : "cold",
@@ -122,16 +146,66 @@ static void write_truth(FILE *f)
 	}
 }
 
+static void save_truth(const char *truth)
+{
+	FILE *f;
+
+	if (!truth)
+		return;
+	f = fopen(truth, "w");
+	if (!f) {
+		perror("workload: truth");
+		exit(1);
+	}
+	write_truth(f);
+	fclose(f);
+}
+
+static void shrink(void)
+{
+	int i;
+
+	for (i = 0; i < nareas; i++) {
+		struct area *a = &areas[i];
+		size_t half = (a->len / 2) & ~(PAGE - 1);
+
+		if (a->kind == 'b')
+			sbrk(-(intptr_t)(a->len - half));
+		else
+			munmap(a->base + half, a->len - half);
+		a->gone = a->base + half;
+		a->gone_end = a->base + a->len;
+		a->len = half;
+	}
+}
+
+static void grow(void)
+{
+	static char spec_brk[] = "brk:4:page1", spec_mmap[] = "nothp:4:page1";
+
+	if (nareas + 2 > MAX_AREAS)
+		return;
+	parse_area(spec_brk);
+	parse_area(spec_mmap);
+	memset(areas[nareas - 2].base, 0x5a, areas[nareas - 2].len);
+	memset(areas[nareas - 1].base, 0x5a, areas[nareas - 1].len);
+}
+
 int main(int argc, char **argv)
 {
+	int forking = 0;
 	const char *truth = NULL;
 	struct timespec ts;
 	long touch_ms = 20;
 	int c, i;
 
-	while ((c = getopt(argc, argv, "t:o:")) != -1) {
+	/* malloc must not share the brk heap that the areas grow and shrink. */
+	mallopt(M_MMAP_THRESHOLD, 0);
+	while ((c = getopt(argc, argv, "t:o:f")) != -1) {
 		if (c == 't')
 			touch_ms = atol(optarg);
+		else if (c == 'f')
+			forking = 1;
 		else if (c == 'o')
 			truth = optarg;
 		else
@@ -141,15 +215,20 @@ int main(int argc, char **argv)
 		parse_area(argv[i]);
 	for (i = 0; i < nareas; i++)
 		memset(areas[i].base, 0x5a, areas[i].len);
-	if (truth) {
-		FILE *f = fopen(truth, "w");
+	save_truth(truth);
+	signal(SIGUSR1, on_signal);
+	signal(SIGUSR2, on_signal);
+	if (forking) {
+		pid_t child = fork();
 
-		if (!f) {
-			perror("workload: truth");
-			return 1;
+		if (!child) {
+			for (;;) {
+				for (i = 0; i < nareas; i++)
+					memset(areas[i].base, 0x33, areas[i].len);
+				usleep(50000);
+			}
 		}
-		write_truth(f);
-		fclose(f);
+		printf("child %d\n", (int)child);
 	}
 	printf("ready\n");
 	fflush(stdout);
@@ -157,6 +236,20 @@ int main(int argc, char **argv)
 	ts.tv_sec = touch_ms / 1000;
 	ts.tv_nsec = (touch_ms % 1000) * 1000000;
 	for (;;) {
+		if (want_shrink) {
+			want_shrink = 0;
+			shrink();
+			save_truth(truth);
+			printf("shrunk\n");
+			fflush(stdout);
+		}
+		if (want_grow) {
+			want_grow = 0;
+			grow();
+			save_truth(truth);
+			printf("grown\n");
+			fflush(stdout);
+		}
 		for (i = 0; i < nareas; i++) {
 			struct area *a = &areas[i];
 			char *p;

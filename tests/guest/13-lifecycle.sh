@@ -1,0 +1,61 @@
+# SPDX-License-Identifier: GPL-2.0
+# Fork, two targets at once, exit, unwatch and rewatch.
+start_workload /tmp/w13.out -f mmap:4:page2
+parent=$WL
+child=$(sed -n 's/^child //p' /tmp/w13.out)
+heapmonctl watch $parent -i 100 --detach >/dev/null
+wait_passes $parent 3
+run heapmonctl list --json
+expect_match "the parent is listed" "$OUT" "\"pid\":$parent,"
+expect_eq "the forked child is not watched" "$(printf '%s' "$OUT" | grep -c "\"pid\":$child,")" 0
+expect_eq "the child has no sysfs directory" "$(ls /sys/kernel/heapmon/targets)" "$parent"
+run heapmonctl stats $child
+expect_match "the child has no statistics" "$OUT" "the process is not watched"
+faults=$(json_field "$(heapmonctl stats $parent --json)" faults)
+sleep 1
+expect_eq "the child's copy-on-write faults are not counted for the parent" \
+	"$(json_field "$(heapmonctl stats $parent --json)" faults)" "$faults"
+kill $child
+
+# A second target at once.
+start_workload /tmp/w13b.out mmap:2:page1
+second=$WL
+heapmonctl watch $second -i 100 --detach >/dev/null
+wait_passes $second 3
+expect_eq "two targets" "$(cat /sys/kernel/heapmon/target_count)" 2
+resident=$(cat /sys/kernel/heapmon/targets/$second/resident_bytes)
+[ "$resident" -ge $((2 << 20)) ] && pass "second target's resident bytes ($resident)" ||
+	fail "second target's resident bytes: $resident"
+
+# The target exits: it is marked exited and its last statistics stay.
+kill $second
+wait $second 2>/dev/null
+i=0
+while [ "$(cat /sys/kernel/heapmon/targets/$second/state)" != exited ] && [ $i -lt 100 ]; do
+	sleep 0.1
+	i=$((i + 1))
+done
+expect_eq "exited target: sysfs state" "$(cat /sys/kernel/heapmon/targets/$second/state)" exited
+run heapmonctl stats $second --json
+expect_match "exited target: stats state" "$OUT" '"state":"exited"'
+expect_eq "exited target: last statistics kept" "$(json_field "$OUT" resident_bytes)" \
+	"$resident"
+expect_match "exited target: listed as exited" "$(heapmonctl list --json)" \
+	"\"pid\":$second,\"state\":\"exited\""
+expect_match "exit event" "$(heapmonctl events $second --json)" '"kind":"exit"'
+run heapmonctl unwatch $second
+expect_eq "an exited target can be unwatched" "$RC" 0
+expect_eq "and then it is gone" "$(ls /sys/kernel/heapmon/targets)" "$parent"
+
+# Unwatch and watch again: statistics start afresh.
+wait_passes $parent 10
+heapmonctl unwatch $parent
+heapmonctl watch $parent -i 100 --detach >/dev/null
+wait_passes $parent 2
+maxage=$(heapmonctl pages $parent --json | sed -n 's/.*"age":\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
+passes=$(passes $parent)
+[ "$passes" -lt 10 ] && [ "$maxage" -lt "$passes" ] &&
+	pass "rewatch starts afresh (pass $passes, oldest page age $maxage)" ||
+	fail "rewatch: pass $passes, oldest page age $maxage"
+heapmonctl unwatch $parent
+kill $parent

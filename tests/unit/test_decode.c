@@ -1,0 +1,237 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of heapmonctl's decoding of heapmon's nested attributes. */
+#include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <netlink/msg.h>
+
+#include "decode.h"
+#include "unit.h"
+
+#define BASE 0x7f0000000000ULL
+#define REC(touched, idle, age) ((touched) | (idle) << 8 | (uint32_t)(age) << 20)
+
+/* A fake HEAPMON_A_CHUNK; records_len < 0 means one u32 per set bit. */
+struct chunk {
+	uint64_t addr;
+	uint32_t flags;
+	const unsigned int *bits;
+	unsigned int nbits;
+	const uint32_t *recs;
+	int bitmap_len;
+	int records_len;
+	bool no_addr;
+};
+
+static struct nl_msg *msg;
+
+static struct nlattr *put_chunk(const struct chunk *c)
+{
+	unsigned char bitmap[HEAPMON_CHUNK_PAGES / 8 + 8] = { 0 };
+	struct nlattr *nest;
+	unsigned int i;
+	int rec_len = c->records_len < 0 ? (int)(c->nbits * sizeof(uint32_t)) : c->records_len;
+	int bitmap_len = c->bitmap_len ? c->bitmap_len : HEAPMON_CHUNK_PAGES / 8;
+
+	/* Little-endian u64 words: bit i is bit i % 8 of byte i / 8. */
+	for (i = 0; i < c->nbits; i++)
+		bitmap[c->bits[i] / 8] |= 1 << (c->bits[i] % 8);
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, HEAPMON_A_CHUNK);
+	if (!c->no_addr)
+		nla_put_u64(msg, HEAPMON_CHUNK_A_ADDR, c->addr);
+	nla_put_u32(msg, HEAPMON_CHUNK_A_FLAGS, c->flags);
+	nla_put(msg, HEAPMON_CHUNK_A_BITMAP, bitmap_len, bitmap);
+	nla_put(msg, HEAPMON_CHUNK_A_RECORDS, rec_len, c->recs);
+	nla_nest_end(msg, nest);
+	return nest;
+}
+
+static int add_page(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
+{
+	char *out = arg;
+	size_t n = strlen(out);
+
+	snprintf(out + n, 1024 - n, "%s0x%" PRIx64 " %" PRIu64 " t%u i%u a%u", n ? ", " : "",
+		 addr, size, HEAPMON_REC_TOUCHED(rec), HEAPMON_REC_IDLE(rec), HEAPMON_REC_AGE(rec));
+	return 0;
+}
+
+/* The pages decoded, one "addr size tTOUCHED iIDLE aAGE" each, or the error. */
+static const char *decode(const struct chunk *c)
+{
+	static char out[1024];
+	int ret;
+
+	out[0] = '\0';
+	ret = hm_decode_chunk(put_chunk(c), add_page, out);
+	if (ret)
+		snprintf(out, sizeof(out), "error %d", ret);
+	return out;
+}
+
+static int stop_after_one(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
+{
+	++*(int *)arg;
+	return -ECANCELED;
+}
+
+static void test_chunks(void)
+{
+	static const unsigned int bits[] = { 0, 1, 63, 64, 511 };
+	static const uint32_t recs[] = {
+		REC(1, 0, 1), REC(255, 9, 4095), REC(0, 10, 10), REC(3, 4095, 100), REC(7, 60, 61),
+	};
+	static const unsigned int bit0[] = { 0 }, bit5[] = { 5 }, bits05[] = { 0, 5 };
+	static const uint32_t huge_rec[] = { REC(2, 1, 600) }, two[] = { 1, 2 };
+	struct chunk c = { .addr = BASE, .bits = bits, .nbits = 5, .recs = recs,
+			   .records_len = -1 };
+	int calls = 0;
+
+	UNIT_EQ_STR("chunk: pages at ADDR + bit * 4096, in bit order", decode(&c),
+		    "0x7f0000000000 4096 t1 i0 a1, 0x7f0000001000 4096 t255 i9 a4095, "
+		    "0x7f000003f000 4096 t0 i10 a10, 0x7f0000040000 4096 t3 i4095 a100, "
+		    "0x7f00001ff000 4096 t7 i60 a61");
+	c.nbits = 0;
+	UNIT_EQ_STR("chunk: empty bitmap", decode(&c), "");
+	c = (struct chunk){ .addr = BASE + (2 << 20), .flags = HEAPMON_CHUNK_F_HUGE, .bits = bit0,
+			    .nbits = 1, .recs = huge_rec, .records_len = -1 };
+	UNIT_EQ_STR("chunk: huge page", decode(&c), "0x7f0000200000 2097152 t2 i1 a600");
+	c.bits = bit5;
+	UNIT_EQ_STR("chunk: huge page with a bit other than 0", decode(&c), "error -74");
+	c.bits = bits05;
+	c.nbits = 2;
+	c.recs = two;
+	UNIT_EQ_STR("chunk: huge page with two bits", decode(&c), "error -74");
+	c = (struct chunk){ .addr = BASE, .bits = bits, .nbits = 5, .recs = recs,
+			    .records_len = 16 };
+	UNIT_EQ_STR("chunk: fewer records than bits", decode(&c), "error -74");
+	c.records_len = -1;
+	c.bitmap_len = 32;
+	UNIT_EQ_STR("chunk: short bitmap", decode(&c), "error -74");
+	c.bitmap_len = 0;
+	c.no_addr = true;
+	UNIT_EQ_STR("chunk: no ADDR", decode(&c), "error -74");
+	c.no_addr = false;
+	UNIT_EQ_INT("chunk: a callback's error stops the walk",
+		    hm_decode_chunk(put_chunk(&c), stop_after_one, &calls), -ECANCELED);
+	UNIT_EQ_INT("chunk: no call after the error", calls, 1);
+}
+
+static void test_names(void)
+{
+	static const char *const kinds[] = {
+		"brk_grow", "brk_shrink", "mmap", "munmap", "mremap", "fault", "exec", "exit",
+	};
+	char name[64];
+	unsigned int i;
+
+	UNIT_EQ_INT("every event kind is named here", sizeof(kinds) / sizeof(kinds[0]),
+		    HEAPMON_EVENT_KIND_MAX + 1);
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		snprintf(name, sizeof(name), "event kind %u", i);
+		UNIT_EQ_STR(name, hm_event_kind_name(i), kinds[i]);
+	}
+	UNIT_EQ_STR("event kind out of range", hm_event_kind_name(HEAPMON_EVENT_KIND_MAX + 1),
+		    "unknown");
+	UNIT_EQ_STR("region kind brk", hm_region_kind_name(HEAPMON_REGION_BRK), "brk");
+	UNIT_EQ_STR("region kind anon", hm_region_kind_name(HEAPMON_REGION_ANON), "anon");
+	UNIT_EQ_STR("region kind out of range", hm_region_kind_name(7), "unknown");
+	UNIT_EQ_STR("state running", hm_state_name(HEAPMON_TARGET_RUNNING), "running");
+	UNIT_EQ_STR("state exited", hm_state_name(HEAPMON_TARGET_EXITED), "exited");
+}
+
+static char *json_of(void (*fn)(struct json *j, const void *obj), const void *obj)
+{
+	static char buf[1024];
+	FILE *f = fmemopen(buf, sizeof(buf), "w");
+	struct json j;
+
+	json_init(&j, f);
+	fn(&j, obj);
+	json_end_line(&j);
+	fclose(f);
+	return buf;
+}
+
+static void event_json(struct json *j, const void *e)
+{
+	hm_json_event(j, e);
+}
+
+static void region_json(struct json *j, const void *reg)
+{
+	hm_json_region(j, reg);
+}
+
+static struct nlattr *put_event(uint32_t kind, bool old_addr)
+{
+	struct nlattr *nest;
+
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, HEAPMON_A_EVENT);
+	nla_put_u64(msg, HEAPMON_EVENT_A_SEQ, 7);
+	nla_put_u64(msg, HEAPMON_EVENT_A_TIME_NS, 1234567890123ULL);
+	nla_put_u32(msg, HEAPMON_EVENT_A_KIND, kind);
+	nla_put_u64(msg, HEAPMON_EVENT_A_ADDR, BASE);
+	nla_put_u64(msg, HEAPMON_EVENT_A_LEN, 8192);
+	if (old_addr)
+		nla_put_u64(msg, HEAPMON_EVENT_A_OLD_ADDR, 0x7e0000000000ULL);
+	nla_nest_end(msg, nest);
+	return nest;
+}
+
+static void test_events(void)
+{
+	struct hm_event e;
+
+	UNIT_EQ_INT("event decodes", hm_decode_event(put_event(HEAPMON_EVENT_MMAP, false), &e), 0);
+	UNIT_EQ_STR("event json", json_of(event_json, &e),
+		    "{\"seq\":7,\"time_ns\":1234567890123,\"kind\":\"mmap\","
+		    "\"addr\":\"0x7f0000000000\",\"len\":8192}\n");
+	UNIT_EQ_INT("mremap event decodes",
+		    hm_decode_event(put_event(HEAPMON_EVENT_MREMAP, true), &e), 0);
+	UNIT_EQ_STR("mremap event json has old_addr", json_of(event_json, &e),
+		    "{\"seq\":7,\"time_ns\":1234567890123,\"kind\":\"mremap\","
+		    "\"addr\":\"0x7f0000000000\",\"len\":8192,\"old_addr\":\"0x7e0000000000\"}\n");
+}
+
+static void test_region(void)
+{
+	struct nlattr *nest, *stats;
+	struct hm_region reg;
+	uint64_t v = 0;
+	int a;
+
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();
+	nest = nla_nest_start(msg, HEAPMON_A_REGION);
+	nla_put_u64(msg, HEAPMON_REGION_A_START, BASE);
+	nla_put_u64(msg, HEAPMON_REGION_A_END, BASE + (4 << 20));
+	nla_put_u32(msg, HEAPMON_REGION_A_KIND, HEAPMON_REGION_ANON);
+	stats = nla_nest_start(msg, HEAPMON_REGION_A_STATS);
+	for (a = HEAPMON_STATS_A_TRACKED_BYTES; a <= HEAPMON_STATS_A_FAULTS; a++)
+		nla_put_u64(msg, a, ++v * 4096);
+	nla_nest_end(msg, stats);
+	nla_nest_end(msg, nest);
+	UNIT_EQ_INT("region decodes", hm_decode_region(nest, &reg), 0);
+	UNIT_EQ_STR("region json", json_of(region_json, &reg),
+		    "{\"start\":\"0x7f0000000000\",\"end\":\"0x7f0000400000\",\"kind\":\"anon\","
+		    "\"size\":4194304,\"resident_bytes\":8192,\"touched_bytes\":16384,"
+		    "\"idle1_bytes\":20480,\"idle10_bytes\":24576,\"idle60_bytes\":28672,"
+		    "\"idle600_bytes\":32768,\"never_bytes\":36864,\"faults\":40960}\n");
+}
+
+int main(void)
+{
+	test_chunks();
+	test_names();
+	test_events();
+	test_region();
+	nlmsg_free(msg);
+	return unit_failed ? 1 : 0;
+}

@@ -1,0 +1,109 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Unit tests of heapmonctl's heat strips. */
+#include <stdio.h>
+#include <string.h>
+
+#include "heat.h"
+#include "unit.h"
+
+#define BASE 0x7f0000000000ULL
+#define PAGE 4096ULL
+#define REC(touched, idle) ((touched) | (idle) << 8 | 5U << 20)
+
+static char strip[HM_HEAT_WIDTH + 1];
+
+/* A strip from a picture: 64 characters, each standing for one slice. */
+static const char *draw(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n)
+{
+	hm_heat_strip(start, end, pages, n, strip);
+	return strip;
+}
+
+static void test_chars(void)
+{
+	char got[16] = "", want[] = "#++--...";
+	static const uint32_t recs[] = {
+		REC(1, 0), REC(1, 1), REC(9, 9), REC(1, 10), REC(1, 59), REC(1, 60), REC(1, 4095),
+		REC(0, 0),
+	};
+	size_t i;
+
+	for (i = 0; i < sizeof(recs) / sizeof(recs[0]); i++)
+		got[i] = hm_heat_char(recs[i]);
+	UNIT_EQ_STR("heat chars: idle 0, 1, 9, 10, 59, 60, 4095, never touched", got, want);
+}
+
+static void test_strips(void)
+{
+	/* 64 pages: one page per slice. */
+	struct hm_page one[] = {
+		{ BASE + 0 * PAGE, PAGE, REC(1, 0) },
+		{ BASE + 1 * PAGE, PAGE, REC(1, 5) },
+		{ BASE + 2 * PAGE, PAGE, REC(1, 30) },
+		{ BASE + 3 * PAGE, PAGE, REC(1, 100) },
+		{ BASE + 4 * PAGE, PAGE, REC(0, 0) },
+		{ BASE + 63 * PAGE, PAGE, REC(2, 0) },
+	};
+	/* 128 pages: two per slice; the hotter wins, in any order. */
+	struct hm_page two[] = {
+		{ BASE + 1 * PAGE, PAGE, REC(0, 0) },
+		{ BASE + 0 * PAGE, PAGE, REC(1, 0) },
+		{ BASE + 2 * PAGE, PAGE, REC(1, 70) },
+		{ BASE + 3 * PAGE, PAGE, REC(1, 12) },
+		{ BASE + 127 * PAGE, PAGE, REC(1, 3) },
+	};
+	/* A 4 MiB region: its second half is one huge page. */
+	struct hm_page huge[] = {
+		{ BASE + (2 << 20), 2 << 20, REC(1, 0) },
+		{ BASE, PAGE, REC(1, 61) },
+	};
+	/* Pages outside the region are left out; a page across its start is clipped. */
+	struct hm_page outside[] = {
+		{ BASE - PAGE, PAGE, REC(1, 0) },
+		{ BASE + 64 * PAGE, PAGE, REC(1, 0) },
+		{ BASE + 10 * PAGE, PAGE, REC(1, 2) },
+	};
+	char want[HM_HEAT_WIDTH + 1];
+
+	memset(want, ' ', HM_HEAT_WIDTH);
+	want[HM_HEAT_WIDTH] = '\0';
+	memcpy(want, "#+-..", 5);
+	want[63] = '#';
+	UNIT_EQ_STR("strip: one page per slice", draw(BASE, BASE + 64 * PAGE, one, 6), want);
+
+	memset(want, ' ', HM_HEAT_WIDTH);
+	memcpy(want, "#-", 2);
+	want[63] = '+';
+	UNIT_EQ_STR("strip: two pages per slice, hottest wins",
+		    draw(BASE, BASE + 128 * PAGE, two, 5), want);
+
+	memset(want, ' ', HM_HEAT_WIDTH);
+	want[0] = '.';
+	memset(want + 32, '#', 32);
+	UNIT_EQ_STR("strip: a huge page covers its slices", draw(BASE, BASE + (4 << 20), huge, 2),
+		    want);
+
+	memset(want, ' ', HM_HEAT_WIDTH);
+	want[10] = '+';
+	UNIT_EQ_STR("strip: pages outside the region", draw(BASE, BASE + 64 * PAGE, outside, 3),
+		    want);
+
+	memset(want, ' ', HM_HEAT_WIDTH);
+	memset(want, '#', HM_HEAT_WIDTH / 2);
+	UNIT_EQ_STR("strip: a region smaller than 64 pages", draw(BASE, BASE + 2 * PAGE, one, 1),
+		    want);
+	memset(want, '#', HM_HEAT_WIDTH);
+	UNIT_EQ_STR("strip: a huge page across a small region",
+		    draw(BASE + (2 << 20) + PAGE, BASE + (2 << 20) + 3 * PAGE, huge, 2), want);
+
+	memset(want, ' ', HM_HEAT_WIDTH);
+	UNIT_EQ_STR("strip: no pages", draw(BASE, BASE + 64 * PAGE, NULL, 0), want);
+	UNIT_EQ_STR("strip: empty region", draw(BASE, BASE, one, 6), want);
+}
+
+int main(void)
+{
+	test_chars();
+	test_strips();
+	return unit_failed ? 1 : 0;
+}

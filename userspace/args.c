@@ -1,0 +1,131 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "args.h"
+#include "nl.h"
+#include "subcommands.h"
+
+#define DEC_DIGITS "0123456789"
+#define HEX_DIGITS DEC_DIGITS "abcdefABCDEF"
+
+static int invalid(const char *what, const char *s)
+{
+	fprintf(stderr, "heapmonctl: invalid %s '%s'\n", what, s);
+	return EXIT_USAGE;
+}
+
+/* Digits only (no sign, no blanks), at most max; 0 or -1. */
+static int parse_digits(const char *s, int base, uint64_t max, uint64_t *val)
+{
+	const char *digits = base == 16 ? HEX_DIGITS : DEC_DIGITS;
+	unsigned long long v;
+	char *end;
+
+	if (!*s || strspn(s, digits) != strlen(s))
+		return -1;
+	errno = 0;
+	v = strtoull(s, &end, base);
+	if (errno || *end || v > max)
+		return -1;
+	*val = v;
+	return 0;
+}
+
+static int parse_number(const char *s, uint64_t max, uint64_t *val)
+{
+	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X'))
+		return parse_digits(s + 2, 16, max, val);
+	return parse_digits(s, 10, max, val);
+}
+
+int parse_pid(const char *s, uint32_t *pid)
+{
+	uint64_t v;
+
+	if (parse_digits(s, 10, INT_MAX, &v) || !v)
+		return invalid("PID", s);
+	*pid = v;
+	return 0;
+}
+
+int parse_u32(const char *what, const char *s, uint32_t *val)
+{
+	uint64_t v;
+
+	if (parse_number(s, UINT32_MAX, &v))
+		return invalid(what, s);
+	*val = v;
+	return 0;
+}
+
+int parse_u64(const char *what, const char *s, uint64_t *val)
+{
+	if (parse_number(s, UINT64_MAX, val))
+		return invalid(what, s);
+	return 0;
+}
+
+int parse_duration(const char *what, const char *s, uint64_t *ms)
+{
+	char whole[24], frac[4] = "000";
+	size_t n = strcspn(s, ".");
+	const char *f = s + n;
+	uint64_t sec, milli;
+
+	if (n >= sizeof(whole))
+		return invalid(what, s);
+	memcpy(whole, s, n);
+	whole[n] = '\0';
+	if (*f) {
+		f++;
+		if (!*f || strspn(f, DEC_DIGITS) != strlen(f))
+			return invalid(what, s);
+		/* Milliseconds are enough: further digits are dropped. */
+		memcpy(frac, f, strnlen(f, 3));
+	}
+	if (parse_digits(whole, 10, UINT64_MAX / 1000 - 1, &sec) ||
+	    parse_digits(frac, 10, 999, &milli))
+		return invalid(what, s);
+	*ms = sec * 1000 + milli;
+	return 0;
+}
+
+/* Options --json and --help: the index of the first operand, or -1 for a usage error. */
+static int parse_json_opts(int argc, char **argv, bool *json)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c;
+
+	*json = false;
+	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+		if (c != 'j')
+			return -1;
+		*json = true;
+	}
+	return optind;
+}
+
+int parse_json_only(int argc, char **argv, const char *cmd, bool *json)
+{
+	if (parse_json_opts(argc, argv, json) != argc)
+		return subcommand_usage(cmd);
+	return 0;
+}
+
+int parse_pid_json(int argc, char **argv, const char *cmd, uint32_t *pid, bool *json)
+{
+	int i = parse_json_opts(argc, argv, json);
+
+	if (i < 0 || i + 1 != argc)
+		return subcommand_usage(cmd);
+	return parse_pid(argv[i], pid);
+}

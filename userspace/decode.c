@@ -1,0 +1,361 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <endian.h>
+#include <errno.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "decode.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+static const char *const state_names[] = {
+	[HEAPMON_TARGET_RUNNING] = "running",
+	[HEAPMON_TARGET_EXITED] = "exited",
+};
+
+static const char *const region_kind_names[] = {
+	[HEAPMON_REGION_BRK] = "brk",
+	[HEAPMON_REGION_ANON] = "anon",
+};
+
+static const char *const event_kind_names[] = {
+	[HEAPMON_EVENT_BRK_GROW] = "brk_grow",
+	[HEAPMON_EVENT_BRK_SHRINK] = "brk_shrink",
+	[HEAPMON_EVENT_MMAP] = "mmap",
+	[HEAPMON_EVENT_MUNMAP] = "munmap",
+	[HEAPMON_EVENT_MREMAP] = "mremap",
+	[HEAPMON_EVENT_FAULT] = "fault",
+	[HEAPMON_EVENT_EXEC] = "exec",
+	[HEAPMON_EVENT_EXIT] = "exit",
+};
+
+const char *hm_state_name(uint32_t state)
+{
+	return state < ARRAY_SIZE(state_names) ? state_names[state] : "unknown";
+}
+
+const char *hm_region_kind_name(uint32_t kind)
+{
+	return kind < ARRAY_SIZE(region_kind_names) ? region_kind_names[kind] : "unknown";
+}
+
+const char *hm_event_kind_name(uint32_t kind)
+{
+	return kind < ARRAY_SIZE(event_kind_names) ? event_kind_names[kind] : "unknown";
+}
+
+/*
+ * The u64 fields of struct hm_stats, in the order JSON prints them. Regions
+ * print the in_region ones, after their own "size".
+ */
+static const struct stats_field {
+	int attr;
+	const char *key;
+	size_t off;
+	bool in_region;
+} stats_fields[] = {
+#define F(attr, name, in_region) \
+	{ HEAPMON_STATS_A_##attr, #name, offsetof(struct hm_stats, name), in_region }
+	F(PASSES, passes, false),
+	F(TRACKED_BYTES, tracked_bytes, false),
+	F(RESIDENT_BYTES, resident_bytes, true),
+	F(HUGE_BYTES, huge_bytes, false),
+	F(TOUCHED_BYTES, touched_bytes, true),
+	F(IDLE1_BYTES, idle1_bytes, true),
+	F(IDLE10_BYTES, idle10_bytes, true),
+	F(IDLE60_BYTES, idle60_bytes, true),
+	F(IDLE600_BYTES, idle600_bytes, true),
+	F(NEVER_BYTES, never_bytes, true),
+	F(FAULTS, faults, true),
+	F(FIRST_FAULTS, first_faults, false),
+	F(PASS_NS, pass_ns, false),
+	F(PASS_PAGES, pass_pages, false),
+	F(UNTRACKED_PAGES, untracked_pages, false),
+	F(EVENTS_LOST, events_lost, false),
+#undef F
+};
+
+static uint64_t *stats_u64(struct hm_stats *s, const struct stats_field *f)
+{
+	return (uint64_t *)((char *)s + f->off);
+}
+
+static uint64_t stats_get(const struct hm_stats *s, const struct stats_field *f)
+{
+	return *(const uint64_t *)((const char *)s + f->off);
+}
+
+static const struct nla_policy target_policy[HEAPMON_TARGET_A_MAX + 1] = {
+	[HEAPMON_TARGET_A_PID] = { .type = NLA_U32 },
+	[HEAPMON_TARGET_A_STATE] = { .type = NLA_U32 },
+	[HEAPMON_TARGET_A_INTERVAL_MS] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy region_policy[HEAPMON_REGION_A_MAX + 1] = {
+	[HEAPMON_REGION_A_START] = { .type = NLA_U64 },
+	[HEAPMON_REGION_A_END] = { .type = NLA_U64 },
+	[HEAPMON_REGION_A_KIND] = { .type = NLA_U32 },
+};
+
+static const struct nla_policy event_policy[HEAPMON_EVENT_A_MAX + 1] = {
+	[HEAPMON_EVENT_A_SEQ] = { .type = NLA_U64 },
+	[HEAPMON_EVENT_A_TIME_NS] = { .type = NLA_U64 },
+	[HEAPMON_EVENT_A_KIND] = { .type = NLA_U32 },
+	[HEAPMON_EVENT_A_ADDR] = { .type = NLA_U64 },
+	[HEAPMON_EVENT_A_LEN] = { .type = NLA_U64 },
+	[HEAPMON_EVENT_A_OLD_ADDR] = { .type = NLA_U64 },
+};
+
+static const struct nla_policy chunk_policy[HEAPMON_CHUNK_A_MAX + 1] = {
+	[HEAPMON_CHUNK_A_ADDR] = { .type = NLA_U64 },
+	[HEAPMON_CHUNK_A_FLAGS] = { .type = NLA_U32 },
+	[HEAPMON_CHUNK_A_BITMAP] = { .minlen = HEAPMON_CHUNK_PAGES / 8,
+				     .maxlen = HEAPMON_CHUNK_PAGES / 8 },
+};
+
+static int hm_decode_target(struct nlattr *nla, struct hm_target *t)
+{
+	struct nlattr *tb[HEAPMON_TARGET_A_MAX + 1];
+
+	if (hm_nl_parse_nested(tb, HEAPMON_TARGET_A_MAX, nla, target_policy) ||
+	    !tb[HEAPMON_TARGET_A_PID] || !tb[HEAPMON_TARGET_A_STATE] ||
+	    !tb[HEAPMON_TARGET_A_INTERVAL_MS])
+		return -EBADMSG;
+	t->pid = nla_get_u32(tb[HEAPMON_TARGET_A_PID]);
+	t->state = nla_get_u32(tb[HEAPMON_TARGET_A_STATE]);
+	t->interval_ms = nla_get_u32(tb[HEAPMON_TARGET_A_INTERVAL_MS]);
+	return 0;
+}
+
+static int hm_decode_targets(struct nlattr *targets, struct hm_status *st)
+{
+	struct hm_target t;
+	struct nlattr *nla;
+	int rem, ret;
+
+	st->listed = true;
+	nla_for_each_nested(nla, targets, rem) {
+		ret = hm_decode_target(nla, &t);
+		if (ret)
+			return ret;
+		if (st->n < HM_MAX_LISTED)
+			st->targets[st->n++] = t;
+	}
+	return 0;
+}
+
+int hm_decode_status(const struct hm_reply *r, void *status)
+{
+	struct nlattr *const *tb = r->tb;
+	struct hm_status *st = status;
+
+	if (!tb[HEAPMON_A_VERSION] || !tb[HEAPMON_A_PROTOCOL])
+		return -EBADMSG;
+	memset(st, 0, sizeof(*st));
+	snprintf(st->version, sizeof(st->version), "%s", nla_get_string(tb[HEAPMON_A_VERSION]));
+	st->protocol = nla_get_u32(tb[HEAPMON_A_PROTOCOL]);
+	if (tb[HEAPMON_A_MAX_TARGETS])
+		st->max_targets = nla_get_u32(tb[HEAPMON_A_MAX_TARGETS]);
+	if (tb[HEAPMON_A_MAX_TARGET_PAGES])
+		st->max_target_pages = nla_get_u64(tb[HEAPMON_A_MAX_TARGET_PAGES]);
+	if (tb[HEAPMON_A_MAX_TOTAL_PAGES])
+		st->max_total_pages = nla_get_u64(tb[HEAPMON_A_MAX_TOTAL_PAGES]);
+	if (tb[HEAPMON_A_TARGET_COUNT])
+		st->target_count = nla_get_u32(tb[HEAPMON_A_TARGET_COUNT]);
+	if (tb[HEAPMON_A_TARGETS])
+		return hm_decode_targets(tb[HEAPMON_A_TARGETS], st);
+	return 0;
+}
+
+int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
+{
+	struct nla_policy policy[HEAPMON_STATS_A_MAX + 1] = {
+		[HEAPMON_STATS_A_FLAGS] = { .type = NLA_U32 },
+	};
+	struct nlattr *tb[HEAPMON_STATS_A_MAX + 1];
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
+		policy[stats_fields[i].attr].type = NLA_U64;
+	if (hm_nl_parse_nested(tb, HEAPMON_STATS_A_MAX, nla, policy))
+		return -EBADMSG;
+	memset(s, 0, sizeof(*s));
+	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
+		if (tb[stats_fields[i].attr])
+			*stats_u64(s, &stats_fields[i]) = nla_get_u64(tb[stats_fields[i].attr]);
+	if (tb[HEAPMON_STATS_A_FLAGS])
+		s->flags = nla_get_u32(tb[HEAPMON_STATS_A_FLAGS]);
+	return 0;
+}
+
+int hm_decode_target_stats(const struct hm_reply *r, struct hm_target_stats *ts)
+{
+	struct nlattr *const *tb = r->tb;
+
+	if (!tb[HEAPMON_A_PID] || !tb[HEAPMON_A_STATE] || !tb[HEAPMON_A_INTERVAL_MS] ||
+	    !tb[HEAPMON_A_STATS])
+		return -EBADMSG;
+	ts->pid = nla_get_u32(tb[HEAPMON_A_PID]);
+	ts->state = nla_get_u32(tb[HEAPMON_A_STATE]);
+	ts->interval_ms = nla_get_u32(tb[HEAPMON_A_INTERVAL_MS]);
+	return hm_decode_stats(tb[HEAPMON_A_STATS], &ts->stats);
+}
+
+int hm_decode_region(struct nlattr *nla, struct hm_region *reg)
+{
+	struct nlattr *tb[HEAPMON_REGION_A_MAX + 1];
+
+	if (hm_nl_parse_nested(tb, HEAPMON_REGION_A_MAX, nla, region_policy) ||
+	    !tb[HEAPMON_REGION_A_START] || !tb[HEAPMON_REGION_A_END] ||
+	    !tb[HEAPMON_REGION_A_KIND] || !tb[HEAPMON_REGION_A_STATS])
+		return -EBADMSG;
+	reg->start = nla_get_u64(tb[HEAPMON_REGION_A_START]);
+	reg->end = nla_get_u64(tb[HEAPMON_REGION_A_END]);
+	reg->kind = nla_get_u32(tb[HEAPMON_REGION_A_KIND]);
+	if (reg->end < reg->start)
+		return -EBADMSG;
+	return hm_decode_stats(tb[HEAPMON_REGION_A_STATS], &reg->stats);
+}
+
+int hm_decode_event(struct nlattr *nla, struct hm_event *e)
+{
+	struct nlattr *tb[HEAPMON_EVENT_A_MAX + 1];
+
+	if (hm_nl_parse_nested(tb, HEAPMON_EVENT_A_MAX, nla, event_policy) ||
+	    !tb[HEAPMON_EVENT_A_SEQ] || !tb[HEAPMON_EVENT_A_TIME_NS] ||
+	    !tb[HEAPMON_EVENT_A_KIND] || !tb[HEAPMON_EVENT_A_ADDR] || !tb[HEAPMON_EVENT_A_LEN])
+		return -EBADMSG;
+	e->seq = nla_get_u64(tb[HEAPMON_EVENT_A_SEQ]);
+	e->time_ns = nla_get_u64(tb[HEAPMON_EVENT_A_TIME_NS]);
+	e->kind = nla_get_u32(tb[HEAPMON_EVENT_A_KIND]);
+	e->addr = nla_get_u64(tb[HEAPMON_EVENT_A_ADDR]);
+	e->len = nla_get_u64(tb[HEAPMON_EVENT_A_LEN]);
+	e->old_addr = tb[HEAPMON_EVENT_A_OLD_ADDR] ? nla_get_u64(tb[HEAPMON_EVENT_A_OLD_ADDR]) : 0;
+	return 0;
+}
+
+/* Bit i of the chunk's bitmap: little-endian u64 words, whatever the host. */
+static bool chunk_bit(const unsigned char *bitmap, unsigned int i)
+{
+	uint64_t word;
+
+	memcpy(&word, bitmap + i / 64 * sizeof(word), sizeof(word));
+	return le64toh(word) >> (i % 64) & 1;
+}
+
+static unsigned int chunk_weight(const unsigned char *bitmap)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < HEAPMON_CHUNK_PAGES; i++)
+		n += chunk_bit(bitmap, i);
+	return n;
+}
+
+int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
+{
+	struct nlattr *tb[HEAPMON_CHUNK_A_MAX + 1];
+	const unsigned char *bitmap, *recs;
+	unsigned int i, n = 0;
+	uint32_t flags = 0;
+	uint64_t addr;
+	uint32_t rec;
+	int ret;
+
+	if (hm_nl_parse_nested(tb, HEAPMON_CHUNK_A_MAX, nla, chunk_policy) ||
+	    !tb[HEAPMON_CHUNK_A_ADDR] || !tb[HEAPMON_CHUNK_A_BITMAP] ||
+	    !tb[HEAPMON_CHUNK_A_RECORDS])
+		return -EBADMSG;
+	addr = nla_get_u64(tb[HEAPMON_CHUNK_A_ADDR]);
+	if (tb[HEAPMON_CHUNK_A_FLAGS])
+		flags = nla_get_u32(tb[HEAPMON_CHUNK_A_FLAGS]);
+	bitmap = nla_data(tb[HEAPMON_CHUNK_A_BITMAP]);
+	recs = nla_data(tb[HEAPMON_CHUNK_A_RECORDS]);
+	if ((size_t)nla_len(tb[HEAPMON_CHUNK_A_RECORDS]) != chunk_weight(bitmap) * sizeof(rec))
+		return -EBADMSG;
+	if (flags & HEAPMON_CHUNK_F_HUGE) {
+		if (!chunk_bit(bitmap, 0))
+			return chunk_weight(bitmap) ? -EBADMSG : 0;
+		if (chunk_weight(bitmap) != 1)
+			return -EBADMSG;
+		memcpy(&rec, recs, sizeof(rec));
+		return cb(addr, HM_HUGE_PAGE_SIZE, rec, arg);
+	}
+	for (i = 0; i < HEAPMON_CHUNK_PAGES; i++) {
+		if (!chunk_bit(bitmap, i))
+			continue;
+		memcpy(&rec, recs + n++ * sizeof(rec), sizeof(rec));
+		ret = cb(addr + i * HM_PAGE_SIZE, HM_PAGE_SIZE, rec, arg);
+		if (ret < 0)
+			return ret;
+	}
+	return 0;
+}
+
+void hm_json_targets(struct json *j, const char *key, const struct hm_status *st)
+{
+	unsigned int i;
+
+	json_array_begin(j, key);
+	for (i = 0; i < st->n; i++) {
+		json_object_begin(j, NULL);
+		json_u64(j, "pid", st->targets[i].pid);
+		json_str(j, "state", hm_state_name(st->targets[i].state));
+		json_u64(j, "interval_ms", st->targets[i].interval_ms);
+		json_object_end(j);
+	}
+	json_array_end(j);
+}
+
+void hm_json_target_stats(struct json *j, const char *key, const struct hm_target_stats *ts)
+{
+	size_t i;
+
+	json_object_begin(j, key);
+	json_u64(j, "pid", ts->pid);
+	json_str(j, "state", hm_state_name(ts->state));
+	json_u64(j, "interval_ms", ts->interval_ms);
+	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
+		json_u64(j, stats_fields[i].key, stats_get(&ts->stats, &stats_fields[i]));
+	json_u64(j, "flags", ts->stats.flags);
+	json_object_end(j);
+}
+
+void hm_json_region(struct json *j, const struct hm_region *reg)
+{
+	size_t i;
+
+	json_object_begin(j, NULL);
+	json_hex(j, "start", reg->start);
+	json_hex(j, "end", reg->end);
+	json_str(j, "kind", hm_region_kind_name(reg->kind));
+	json_u64(j, "size", reg->end - reg->start);
+	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
+		if (stats_fields[i].in_region)
+			json_u64(j, stats_fields[i].key, stats_get(&reg->stats, &stats_fields[i]));
+	json_object_end(j);
+}
+
+void hm_json_event(struct json *j, const struct hm_event *e)
+{
+	json_object_begin(j, NULL);
+	json_u64(j, "seq", e->seq);
+	json_u64(j, "time_ns", e->time_ns);
+	json_str(j, "kind", hm_event_kind_name(e->kind));
+	json_hex(j, "addr", e->addr);
+	json_u64(j, "len", e->len);
+	if (e->kind == HEAPMON_EVENT_MREMAP)
+		json_hex(j, "old_addr", e->old_addr);
+	json_object_end(j);
+}
+
+void hm_print_targets(const struct hm_status *st)
+{
+	unsigned int i;
+
+	printf("%8s  %-8s  %s\n", "PID", "STATE", "INTERVAL");
+	for (i = 0; i < st->n; i++)
+		printf("%8u  %-8s  %u ms\n", st->targets[i].pid,
+		       hm_state_name(st->targets[i].state), st->targets[i].interval_ms);
+}

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The objects several subcommands share: decoding them from heapmon's nested
+ * attributes into C structs, their names, and their JSON form, so that a
+ * field means and prints the same everywhere.
+ */
+#ifndef HEAPMONCTL_DECODE_H
+#define HEAPMONCTL_DECODE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "nl.h"
+#include "output.h"
+
+#define HM_PAGE_SIZE 4096ULL
+#define HM_HUGE_PAGE_SIZE (HM_PAGE_SIZE * HEAPMON_CHUNK_PAGES)
+#define HM_MAX_LISTED 1024	/* targets kept from a STATUS reply */
+
+/* One entry of HEAPMON_A_TARGETS. */
+struct hm_target {
+	uint32_t pid;
+	uint32_t state;		/* enum heapmon_target_state */
+	uint32_t interval_ms;
+};
+
+/* A HEAPMON_CMD_STATUS reply. */
+struct hm_status {
+	char version[32];
+	uint32_t protocol;
+	uint32_t max_targets;
+	uint64_t max_target_pages;
+	uint64_t max_total_pages;
+	uint32_t target_count;
+	bool listed;		/* HEAPMON_A_TARGETS was there: the caller is privileged */
+	unsigned int n;
+	struct hm_target targets[HM_MAX_LISTED];
+};
+
+/* HEAPMON_A_STATS, or a region's HEAPMON_REGION_A_STATS; absent fields are 0. */
+struct hm_stats {
+	uint64_t passes;
+	uint64_t tracked_bytes;
+	uint64_t resident_bytes;
+	uint64_t huge_bytes;
+	uint64_t touched_bytes;
+	uint64_t idle1_bytes;
+	uint64_t idle10_bytes;
+	uint64_t idle60_bytes;
+	uint64_t idle600_bytes;
+	uint64_t never_bytes;
+	uint64_t faults;
+	uint64_t first_faults;
+	uint64_t pass_ns;
+	uint64_t pass_pages;
+	uint64_t untracked_pages;
+	uint64_t events_lost;
+	uint32_t flags;		/* HEAPMON_WATCH_F_* */
+};
+
+/* A HEAPMON_CMD_STATS reply. */
+struct hm_target_stats {
+	uint32_t pid;
+	uint32_t state;
+	uint32_t interval_ms;
+	struct hm_stats stats;
+};
+
+/* One HEAPMON_A_REGION. */
+struct hm_region {
+	uint64_t start;
+	uint64_t end;
+	uint32_t kind;		/* enum heapmon_region_kind */
+	struct hm_stats stats;
+};
+
+/* One HEAPMON_A_EVENT. */
+struct hm_event {
+	uint64_t seq;
+	uint64_t time_ns;	/* CLOCK_BOOTTIME */
+	uint32_t kind;		/* enum heapmon_event_kind */
+	uint64_t addr;
+	uint64_t len;
+	uint64_t old_addr;	/* HEAPMON_EVENT_MREMAP only */
+};
+
+/* One page of a HEAPMON_A_CHUNK: 16 bytes, so millions fit. */
+struct hm_page {
+	uint64_t addr;
+	uint32_t size;		/* HM_PAGE_SIZE or HM_HUGE_PAGE_SIZE */
+	uint32_t rec;		/* HEAPMON_REC_TOUCHED(), _IDLE(), _AGE() */
+};
+
+const char *hm_state_name(uint32_t state);
+const char *hm_region_kind_name(uint32_t kind);
+const char *hm_event_kind_name(uint32_t kind);
+
+/* Decoders: 0, or -EBADMSG when a required attribute is missing or malformed. */
+int hm_decode_status(const struct hm_reply *r, void *status);	/* an hm_reply_cb */
+int hm_decode_target_stats(const struct hm_reply *r, struct hm_target_stats *ts);
+int hm_decode_stats(struct nlattr *nla, struct hm_stats *s);
+int hm_decode_region(struct nlattr *nla, struct hm_region *reg);
+int hm_decode_event(struct nlattr *nla, struct hm_event *e);
+
+/*
+ * Calls cb once per page a HEAPMON_A_CHUNK reports, in address order. Returns
+ * 0, -EBADMSG for a malformed chunk, or the first negative value cb returns.
+ */
+typedef int (*hm_page_cb)(uint64_t addr, uint64_t size, uint32_t rec, void *arg);
+int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg);
+
+/* JSON: key is NULL inside an array. */
+void hm_json_targets(struct json *j, const char *key, const struct hm_status *st);
+void hm_json_target_stats(struct json *j, const char *key, const struct hm_target_stats *ts);
+void hm_json_region(struct json *j, const struct hm_region *reg);
+void hm_json_event(struct json *j, const struct hm_event *e);
+
+/* The PID STATE INTERVAL table of st's targets. */
+void hm_print_targets(const struct hm_status *st);
+
+#endif

@@ -1,0 +1,55 @@
+// SPDX-License-Identifier: GPL-2.0
+/* heapmonctl list: the watched targets. */
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "args.h"
+#include "decode.h"
+#include "nl.h"
+#include "output.h"
+#include "subcommands.h"
+
+static void print_json(const struct hm_status *st)
+{
+	struct json j;
+
+	json_init(&j, stdout);
+	hm_json_targets(&j, NULL, st);
+	json_end_line(&j);
+}
+
+int cmd_list(int argc, char **argv)
+{
+	static struct hm_status st;
+	struct hm_nl nl;
+	bool json;
+	int ret;
+
+	ret = parse_json_only(argc, argv, "list", &json);
+	if (ret)
+		return ret;
+
+	ret = hm_nl_open(&nl);
+	if (ret)
+		return ret;
+	ret = hm_nl_call(&nl, hm_nl_msg(&nl, HEAPMON_CMD_STATUS, 0), hm_decode_status, &st);
+	if (ret) {
+		ret = hm_nl_perror(&nl, "list", ret);
+		goto out;
+	}
+	/* STATUS leaves the targets out for unprivileged callers. */
+	if (!st.listed && st.target_count) {
+		fprintf(stderr,
+			"heapmonctl: list: %u targets are watched; run as root to list them\n",
+			st.target_count);
+		ret = EXIT_FAIL;
+		goto out;
+	}
+	if (json)
+		print_json(&st);
+	else
+		hm_print_targets(&st);
+out:
+	hm_nl_close(&nl);
+	return ret;
+}

@@ -1,0 +1,230 @@
+// SPDX-License-Identifier: GPL-2.0
+#include <errno.h>
+#include <stdio.h>
+
+#include <netlink/netlink.h>
+
+#include "request.h"
+
+/* msg, or NULL (hm_nl_call() then fails with -ENOMEM) if adding an attribute failed. */
+static struct nl_msg *msg_done(struct nl_msg *msg, bool put_failed)
+{
+	if (msg && put_failed) {
+		nlmsg_free(msg);
+		return NULL;
+	}
+	return msg;
+}
+
+static struct nl_msg *pid_msg(struct hm_nl *nl, uint8_t cmd, int flags, uint32_t pid)
+{
+	struct nl_msg *msg = hm_nl_msg(nl, cmd, flags);
+
+	return msg_done(msg, msg && nla_put_u32(msg, HEAPMON_A_PID, pid));
+}
+
+/* A dump whose request is built anew for every try. */
+struct dump {
+	struct hm_nl *nl;
+	uint32_t pid;
+	struct hm_array *items;
+	struct nl_msg *(*request)(struct dump *d);
+	hm_reply_cb cb;
+	const struct hm_page_filter *filter;	/* pages */
+	uint64_t seq_min;			/* events */
+	bool have_passes;			/* pages: the pass of the first message */
+	uint64_t passes;
+};
+
+static int dump_run(struct dump *d)
+{
+	int tries, ret = -EINTR;
+
+	for (tries = 0; tries < HM_DUMP_TRIES && ret == -EINTR; tries++) {
+		hm_array_clear(d->items);
+		d->have_passes = false;
+		ret = hm_nl_call(d->nl, d->request(d), d->cb, d);
+	}
+	return ret;
+}
+
+int hm_req_watch(struct hm_nl *nl, uint32_t pid, const struct hm_watch_opts *o)
+{
+	struct nl_msg *msg = pid_msg(nl, HEAPMON_CMD_WATCH, 0, pid);
+	bool failed;
+
+	failed = msg && ((o->has_interval &&
+			  nla_put_u32(msg, HEAPMON_A_INTERVAL_MS, o->interval_ms)) ||
+			 (o->flags && nla_put_u32(msg, HEAPMON_A_FLAGS, o->flags)));
+	msg = msg_done(msg, failed);
+	return hm_nl_call(nl, msg, NULL, NULL);
+}
+
+int hm_req_unwatch(struct hm_nl *nl, uint32_t pid)
+{
+	return hm_nl_call(nl, pid_msg(nl, HEAPMON_CMD_UNWATCH, 0, pid), NULL, NULL);
+}
+
+static int stats_cb(const struct hm_reply *r, void *arg)
+{
+	return hm_decode_target_stats(r, arg);
+}
+
+int hm_req_stats(struct hm_nl *nl, uint32_t pid, struct hm_target_stats *ts)
+{
+	int ret;
+
+	ts->pid = 0;
+	ret = hm_nl_call(nl, pid_msg(nl, HEAPMON_CMD_STATS, 0, pid), stats_cb, ts);
+	/* PIDs are never 0: a success without a reply is malformed too. */
+	return !ret && !ts->pid ? -EBADMSG : ret;
+}
+
+static struct nl_msg *regions_request(struct dump *d)
+{
+	return pid_msg(d->nl, HEAPMON_CMD_REGIONS, NLM_F_DUMP, d->pid);
+}
+
+static int regions_cb(const struct hm_reply *r, void *arg)
+{
+	struct dump *d = arg;
+	struct hm_region *reg;
+	struct nlattr *nla;
+	int rem, ret;
+
+	nla_for_each_attr(nla, r->attrs, r->len, rem) {
+		if (nla_type(nla) != HEAPMON_A_REGION)
+			continue;
+		reg = hm_array_push(d->items);
+		if (!reg)
+			return -ENOMEM;
+		ret = hm_decode_region(nla, reg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int hm_req_regions(struct hm_nl *nl, uint32_t pid, struct hm_array *regions)
+{
+	struct dump d = { .nl = nl, .pid = pid, .items = regions,
+			  .request = regions_request, .cb = regions_cb };
+
+	return dump_run(&d);
+}
+
+static struct nl_msg *pages_request(struct dump *d)
+{
+	const struct hm_page_filter *f = d->filter;
+	struct nl_msg *msg = pid_msg(d->nl, HEAPMON_CMD_PAGES, NLM_F_DUMP, d->pid);
+
+	return msg_done(msg, msg &&
+			((f->has_idle_min && nla_put_u32(msg, HEAPMON_A_IDLE_MIN, f->idle_min)) ||
+			 (f->has_start && nla_put_u64(msg, HEAPMON_A_ADDR_START, f->start)) ||
+			 (f->has_end && nla_put_u64(msg, HEAPMON_A_ADDR_END, f->end))));
+}
+
+static int page_cb(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
+{
+	struct hm_page *p = hm_array_push(arg);
+
+	if (!p)
+		return -ENOMEM;
+	p->addr = addr;
+	p->size = size;
+	p->rec = rec;
+	return 0;
+}
+
+static int pages_cb(const struct hm_reply *r, void *arg)
+{
+	struct dump *d = arg;
+	struct nlattr *nla;
+	uint64_t passes;
+	int rem, ret;
+
+	if (!r->tb[HEAPMON_A_PASSES])
+		return -EBADMSG;
+	/* Every message must come from the same pass; else the data is torn. */
+	passes = nla_get_u64(r->tb[HEAPMON_A_PASSES]);
+	if (d->have_passes && passes != d->passes)
+		return -EINTR;
+	d->have_passes = true;
+	d->passes = passes;
+	nla_for_each_attr(nla, r->attrs, r->len, rem) {
+		if (nla_type(nla) != HEAPMON_A_CHUNK)
+			continue;
+		ret = hm_decode_chunk(nla, page_cb, d->items);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int hm_req_pages(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
+		 struct hm_array *pages)
+{
+	struct dump d = { .nl = nl, .pid = pid, .items = pages, .filter = f,
+			  .request = pages_request, .cb = pages_cb };
+
+	return dump_run(&d);
+}
+
+int hm_collect_events(const struct hm_reply *r, uint32_t pid, struct hm_array *events)
+{
+	struct hm_event *e;
+	struct nlattr *nla;
+	int rem, ret;
+
+	if (!r->tb[HEAPMON_A_PID])
+		return -EBADMSG;
+	if (nla_get_u32(r->tb[HEAPMON_A_PID]) != pid)
+		return 0;
+	nla_for_each_attr(nla, r->attrs, r->len, rem) {
+		if (nla_type(nla) != HEAPMON_A_EVENT)
+			continue;
+		e = hm_array_push(events);
+		if (!e)
+			return -ENOMEM;
+		ret = hm_decode_event(nla, e);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+static struct nl_msg *events_request(struct dump *d)
+{
+	struct nl_msg *msg = pid_msg(d->nl, HEAPMON_CMD_EVENTS, NLM_F_DUMP, d->pid);
+
+	/* Sequence numbers start at 1: seq_min 0 asks for every event. */
+	return msg_done(msg, msg && d->seq_min &&
+			nla_put_u64(msg, HEAPMON_A_SEQ_MIN, d->seq_min));
+}
+
+static int events_cb(const struct hm_reply *r, void *arg)
+{
+	struct dump *d = arg;
+
+	return hm_collect_events(r, d->pid, d->items);
+}
+
+int hm_req_events(struct hm_nl *nl, uint32_t pid, uint64_t seq_min, struct hm_array *events)
+{
+	struct dump d = { .nl = nl, .pid = pid, .items = events, .seq_min = seq_min,
+			  .request = events_request, .cb = events_cb };
+
+	return dump_run(&d);
+}
+
+int hm_req_perror(const struct hm_nl *nl, const char *cmd, uint32_t pid, int err)
+{
+	char what[64];
+
+	if (err == -EINTR) {
+		fprintf(stderr, "heapmonctl: %s %u: the data kept changing; try again\n", cmd, pid);
+		return EXIT_FAIL;
+	}
+	snprintf(what, sizeof(what), "%s %u", cmd, pid);
+	return hm_nl_perror(nl, what, err);
+}

@@ -1,0 +1,404 @@
+// SPDX-License-Identifier: GPL-2.0
+/* heapmonctl watch: watch a target, and show its heap once per period until stopped. */
+#include <errno.h>
+#include <getopt.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "args.h"
+#include "array.h"
+#include "decode.h"
+#include "heat.h"
+#include "nl.h"
+#include "output.h"
+#include "request.h"
+#include "subcommands.h"
+#include "wait.h"
+
+#define RECENT_EVENTS 5
+
+struct watch_args {
+	uint32_t pid;
+	struct hm_watch_opts opts;
+	bool has_duration;
+	uint64_t duration_ms;
+	bool keep;
+	bool detach;
+	bool json;
+};
+
+struct watch {
+	struct hm_nl nl;
+	struct watch_args a;
+	bool tty;		/* stdout is a terminal: redraw in place */
+	unsigned long frames;
+	struct hm_target_stats ts;
+	struct hm_array regions;	/* struct hm_region */
+	struct hm_array pages;		/* struct hm_page, by address; human mode only */
+	bool pages_torn;		/* the PAGES dump kept being interrupted */
+	struct hm_array events;		/* struct hm_event, new since the last frame */
+	uint64_t last_seq;
+	uint64_t t0_ns;			/* time of the first event seen, if any */
+	unsigned int n_recent;
+	struct hm_event recent[RECENT_EVENTS];	/* the newest events seen, oldest first */
+};
+
+static bool exited(const struct watch *w)
+{
+	return w->ts.state == HEAPMON_TARGET_EXITED;
+}
+
+static int by_addr(const void *a, const void *b)
+{
+	const struct hm_page *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+static void sort_pages(struct hm_array *pages)
+{
+	size_t i;
+
+	for (i = 1; i < pages->n; i++)
+		if (by_addr(hm_array_at(pages, i - 1), hm_array_at(pages, i)) > 0)
+			break;
+	if (i < pages->n)
+		qsort(pages->items, pages->n, pages->size, by_addr);
+}
+
+static void remember_event(struct watch *w, const struct hm_event *e)
+{
+	if (!w->n_recent)
+		w->t0_ns = e->time_ns;
+	if (e->seq > w->last_seq)
+		w->last_seq = e->seq;
+	if (w->n_recent == RECENT_EVENTS)
+		memmove(w->recent, w->recent + 1, --w->n_recent * sizeof(w->recent[0]));
+	w->recent[w->n_recent++] = *e;
+}
+
+/* Whether the target has exited, asking again if it was running at the last STATS. */
+static bool exited_since(struct watch *w)
+{
+	struct hm_target_stats ts;
+
+	if (exited(w))
+		return true;
+	if (hm_req_stats(&w->nl, w->a.pid, &ts) || ts.state != HEAPMON_TARGET_EXITED)
+		return false;
+	w->ts = ts;
+	return true;
+}
+
+/*
+ * A dump's outcome. When the target has exited, its mappings went with it and
+ * a failed dump leaves them out of the last frame.
+ */
+static int dump_done(struct watch *w, struct hm_array *items, int err)
+{
+	char why[sizeof(w->nl.message)];
+
+	if (!err)
+		return 0;
+	hm_array_clear(items);
+	memcpy(why, w->nl.message, sizeof(why));
+	if (exited_since(w))
+		return 0;
+	memcpy(w->nl.message, why, sizeof(why));
+	return hm_req_perror(&w->nl, "watch", w->a.pid, err);
+}
+
+static int refresh(struct watch *w)
+{
+	static const struct hm_page_filter all_pages;
+	size_t i;
+	int ret;
+
+	ret = hm_req_stats(&w->nl, w->a.pid, &w->ts);
+	if (ret)
+		return hm_req_perror(&w->nl, "watch", w->a.pid, ret);
+	ret = dump_done(w, &w->regions, hm_req_regions(&w->nl, w->a.pid, &w->regions));
+	if (ret)
+		return ret;
+	/* Pages only draw the heat strips, which JSON frames do not have. */
+	if (!w->a.json) {
+		ret = hm_req_pages(&w->nl, w->a.pid, &all_pages, &w->pages);
+		/* Pages that keep changing cost the frame its heat strips only. */
+		w->pages_torn = ret == -EINTR;
+		if (w->pages_torn)
+			ret = 0;
+		ret = dump_done(w, &w->pages, ret);
+		if (ret)
+			return ret;
+		sort_pages(&w->pages);
+	}
+	ret = dump_done(w, &w->events,
+			hm_req_events(&w->nl, w->a.pid, w->last_seq + 1, &w->events));
+	if (ret)
+		return ret;
+	for (i = 0; i < w->events.n; i++)
+		remember_event(w, hm_array_at(&w->events, i));
+	return 0;
+}
+
+static void show_json(struct watch *w)
+{
+	struct json j;
+	size_t i;
+
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "pid", w->ts.pid);
+	json_u64(&j, "pass", w->ts.stats.passes);
+	json_str(&j, "state", hm_state_name(w->ts.state));
+	json_u64(&j, "interval_ms", w->ts.interval_ms);
+	hm_json_target_stats(&j, "stats", &w->ts);
+	json_array_begin(&j, "regions");
+	for (i = 0; i < w->regions.n; i++)
+		hm_json_region(&j, hm_array_at(&w->regions, i));
+	json_array_end(&j);
+	json_array_begin(&j, "events");
+	for (i = 0; i < w->events.n; i++)
+		hm_json_event(&j, hm_array_at(&w->events, i));
+	json_array_end(&j);
+	json_object_end(&j);
+	json_end_line(&j);
+}
+
+/* The first page that ends after addr, in pages sorted by address. */
+static size_t first_page_after(const struct hm_array *pages, uint64_t addr)
+{
+	const struct hm_page *p;
+	size_t lo = 0, hi = pages->n, mid;
+
+	while (lo < hi) {
+		mid = lo + (hi - lo) / 2;
+		p = hm_array_at(pages, mid);
+		if (p->addr + p->size <= addr)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
+
+static void show_region(const struct watch *w, const struct hm_region *reg)
+{
+	char strip[HM_HEAT_WIDTH + 1], res[16];
+	size_t first, last;
+
+	first = first_page_after(&w->pages, reg->start);
+	last = first_page_after(&w->pages, reg->end);
+	hm_heat_strip(reg->start, reg->end, last > first ? hm_array_at(&w->pages, first) : NULL,
+		      last - first, strip);
+	printf("%-4s  0x%012llx-0x%012llx  %10s  [%s]\n", hm_region_kind_name(reg->kind),
+	       (unsigned long long)reg->start, (unsigned long long)reg->end,
+	       fmt_bytes(reg->stats.resident_bytes, res, sizeof(res)),
+	       w->pages_torn ? "heat unavailable: the pages kept changing" : strip);
+}
+
+static void show_recent(const struct watch *w)
+{
+	const struct hm_event *e;
+	uint64_t t;
+	char len[16];
+	unsigned int i;
+
+	for (i = 0; i < w->n_recent; i++) {
+		e = &w->recent[i];
+		t = e->time_ns - w->t0_ns;
+		printf("%6llu.%03llu  %-10s  0x%012llx  %10s\n",
+		       (unsigned long long)(t / 1000000000),
+		       (unsigned long long)(t % 1000000000 / 1000000), hm_event_kind_name(e->kind),
+		       (unsigned long long)e->addr, fmt_bytes(e->len, len, sizeof(len)));
+	}
+}
+
+static void show_human(struct watch *w)
+{
+	const struct hm_stats *s = &w->ts.stats;
+	char b[7][16];
+	size_t i;
+
+	if (w->tty)
+		fputs("\033[H\033[2J", stdout);
+	else if (w->frames)
+		putchar('\n');
+	printf("heapmon: pid %u  interval %u ms  pass %llu  state %s\n", w->ts.pid,
+	       w->ts.interval_ms, (unsigned long long)s->passes, hm_state_name(w->ts.state));
+	printf("heap %s  resident %s  touched %s  idle>=1 %s  idle>=10 %s  idle>=60 %s  never touched %s\n",
+	       fmt_bytes(s->tracked_bytes, b[0], sizeof(b[0])),
+	       fmt_bytes(s->resident_bytes, b[1], sizeof(b[1])),
+	       fmt_bytes(s->touched_bytes, b[2], sizeof(b[2])),
+	       fmt_bytes(s->idle1_bytes, b[3], sizeof(b[3])),
+	       fmt_bytes(s->idle10_bytes, b[4], sizeof(b[4])),
+	       fmt_bytes(s->idle60_bytes, b[5], sizeof(b[5])),
+	       fmt_bytes(s->never_bytes, b[6], sizeof(b[6])));
+	for (i = 0; i < w->regions.n; i++)
+		show_region(w, hm_array_at(&w->regions, i));
+	show_recent(w);
+	if (exited(w))
+		printf("pid %u exited\n", w->ts.pid);
+	fflush(stdout);
+}
+
+static void show_frame(struct watch *w)
+{
+	if (w->a.json)
+		show_json(w);
+	else
+		show_human(w);
+	w->frames++;
+}
+
+static uint32_t interval_ms(const struct watch *w)
+{
+	if (w->ts.interval_ms)
+		return w->ts.interval_ms;
+	return w->a.opts.has_interval ? w->a.opts.interval_ms : HEAPMON_INTERVAL_DEFAULT_MS;
+}
+
+/* Frames once per period until stopped, out of time, or the target exits. */
+static int watch_loop(struct watch *w)
+{
+	struct timespec next, end;
+	const struct timespec *until;
+	int ret;
+
+	if (w->a.has_duration)
+		hm_time_after(&end, w->a.duration_ms);
+	hm_time_after(&next, 0);
+	for (;;) {
+		ret = refresh(w);
+		if (ret)
+			return ret;
+		show_frame(w);
+		if (exited(w))
+			return 0;
+		hm_time_add(&next, interval_ms(w));
+		if (hm_time_reached(&next))	/* fell behind: start over from now */
+			hm_time_after(&next, 0);
+		until = w->a.has_duration && hm_time_before(&end, &next) ? &end : &next;
+		if (hm_wait(-1, until) < 0 || until == &end)
+			return 0;
+	}
+}
+
+static void show_detached(const struct watch *w)
+{
+	struct json j;
+
+	if (!w->a.json) {
+		printf("watching %u every %u ms\n", w->a.pid, interval_ms(w));
+		return;
+	}
+	json_init(&j, stdout);
+	json_object_begin(&j, NULL);
+	json_u64(&j, "pid", w->a.pid);
+	json_bool(&j, "watching", true);
+	json_u64(&j, "interval_ms", interval_ms(w));
+	json_object_end(&j);
+	json_end_line(&j);
+}
+
+static int parse_args(int argc, char **argv, struct watch_args *a)
+{
+	static const struct option opts[] = {
+		{ "interval", required_argument, NULL, 'i' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "keep", no_argument, NULL, 'k' },
+		{ "detach", no_argument, NULL, 'D' },
+		{ "flush-tlb", no_argument, NULL, 'F' },
+		{ "no-flush-tlb", no_argument, NULL, 'N' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "help", no_argument, NULL, 'h' },
+		{}
+	};
+	int c, ret = 0;
+
+	while (!ret && (c = getopt_long(argc, argv, "i:d:jh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'i':
+			a->opts.has_interval = true;
+			ret = parse_u32("interval", optarg, &a->opts.interval_ms);
+			break;
+		case 'd':
+			a->has_duration = true;
+			ret = parse_duration("duration", optarg, &a->duration_ms);
+			break;
+		case 'k':
+			a->keep = true;
+			break;
+		case 'D':
+			a->detach = true;
+			break;
+		case 'F':
+			a->opts.flags |= HEAPMON_WATCH_F_FLUSH_TLB;
+			break;
+		case 'N':
+			a->opts.flags |= HEAPMON_WATCH_F_NO_FLUSH_TLB;
+			break;
+		case 'j':
+			a->json = true;
+			break;
+		default:
+			return subcommand_usage("watch");
+		}
+	}
+	if (ret)
+		return ret;
+	if (optind + 1 != argc || a->opts.flags == HEAPMON_WATCH_F_ALL ||
+	    (a->detach && a->has_duration))
+		return subcommand_usage("watch");
+	return parse_pid(argv[optind], &a->pid);
+}
+
+static int run(struct watch *w)
+{
+	int ret, err;
+
+	/* Before WATCH, so that a Ctrl-C cannot leave the target watched. */
+	if (!w->a.detach)
+		hm_wait_init();
+	ret = hm_req_watch(&w->nl, w->a.pid, &w->a.opts);
+	if (ret)
+		return hm_req_perror(&w->nl, "watch", w->a.pid, ret);
+	if (w->a.detach) {
+		show_detached(w);
+		return 0;
+	}
+	ret = watch_loop(w);
+	if (w->a.keep)
+		return ret;
+	err = hm_req_unwatch(&w->nl, w->a.pid);
+	if (err && err != -ENOENT)
+		return hm_req_perror(&w->nl, "unwatch", w->a.pid, err);
+	return ret;
+}
+
+int cmd_watch(int argc, char **argv)
+{
+	static struct watch w;
+	int ret;
+
+	ret = parse_args(argc, argv, &w.a);
+	if (ret)
+		return ret;
+
+	ret = hm_nl_open(&w.nl);
+	if (ret)
+		return ret;
+	w.tty = isatty(STDOUT_FILENO);
+	hm_array_init(&w.regions, sizeof(struct hm_region));
+	hm_array_init(&w.pages, sizeof(struct hm_page));
+	hm_array_init(&w.events, sizeof(struct hm_event));
+	ret = run(&w);
+	hm_array_free(&w.regions);
+	hm_array_free(&w.pages);
+	hm_array_free(&w.events);
+	hm_nl_close(&w.nl);
+	return ret;
+}
