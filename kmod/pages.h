@@ -18,8 +18,8 @@
 #define HM_CHUNK_LONGS BITS_TO_LONGS(HM_CHUNK_PAGES)
 
 /*
- * 2120 bytes for 512 pages: 4 bytes of record per page plus the chunk's
- * bitmap and header, 4.14 bytes per tracked page when the span is dense.
+ * 2124 bytes for 512 pages: 4 bytes of record per page plus the chunk's
+ * bitmap and header, 4.15 bytes per tracked page when the span is dense.
  * A huge page uses rec[0] and bit 0 alone.
  */
 struct hm_chunk {
@@ -61,7 +61,7 @@ static inline u32 hm_rec_next(u32 rec, bool young)
 struct hm_hist {
 	u64 resident;
 	u64 huge;
-	u64 touched;		/* idle == 0 */
+	u64 touched;		/* touched in the last period: idle == 0, touched > 0 */
 	u64 idle1;
 	u64 idle10;
 	u64 idle60;
@@ -76,7 +76,7 @@ static inline void hm_hist_add_page(struct hm_hist *h, u32 rec, u64 bytes, bool 
 	h->resident += bytes;
 	if (huge)
 		h->huge += bytes;
-	if (!idle)
+	if (!idle && HEAPMON_REC_TOUCHED(rec))
 		h->touched += bytes;
 	if (idle >= 1)
 		h->idle1 += bytes;

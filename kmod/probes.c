@@ -98,16 +98,22 @@ struct hm_call_data {
 	unsigned long len;
 };
 
-/* Return nonzero from an entry handler to skip the return handler. */
-static int hm_brk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+static bool hm_current_watched(void)
 {
-	struct hm_call_data *d = (struct hm_call_data *)ri->data;
 	bool watched;
 
 	rcu_read_lock();
 	watched = hm_current_target();
 	rcu_read_unlock();
-	if (!watched)
+	return watched;
+}
+
+/* Return nonzero from an entry handler to skip the return handler. */
+static int hm_brk_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	struct hm_call_data *d = (struct hm_call_data *)ri->data;
+
+	if (!hm_current_watched())
 		return 1;
 	d->addr = READ_ONCE(current->mm->brk);
 	return 0;
@@ -133,20 +139,17 @@ static int hm_brk_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 static int hm_mmap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
 	struct hm_call_data *d = (struct hm_call_data *)ri->data;
-	bool watched;
 
-	if (hm_arg(regs, 0) || (hm_arg(regs, 4) & MAP_TYPE) != MAP_PRIVATE)
+	if (hm_arg(regs, 0) || (hm_arg(regs, 4) & MAP_TYPE) != MAP_PRIVATE ||
+	    !hm_current_watched())
 		return 1;
-	rcu_read_lock();
-	watched = hm_current_target();
-	rcu_read_unlock();
-	if (!watched)
-		return 1;
+	d->addr = 0;
 	d->len = PAGE_ALIGN(hm_arg(regs, 2));
 	return 0;
 }
 
-static int hm_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+/* Records kind at the address a mapping call returned, unless it failed. */
+static int hm_mapping_ret(struct kretprobe_instance *ri, struct pt_regs *regs, u32 kind)
 {
 	struct hm_call_data *d = (struct hm_call_data *)ri->data;
 	unsigned long addr = regs_return_value(regs);
@@ -157,9 +160,14 @@ static int hm_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 	rcu_read_lock();
 	t = hm_current_target();
 	if (t)
-		hm_target_event(t, HEAPMON_EVENT_MMAP, addr, d->len, 0);
+		hm_target_event(t, kind, addr, d->len, d->addr);
 	rcu_read_unlock();
 	return 0;
+}
+
+static int hm_mmap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
+{
+	return hm_mapping_ret(ri, regs, HEAPMON_EVENT_MMAP);
 }
 
 /* __x64_sys_mremap(regs): the syscall's own arguments are in *regs. */
@@ -182,18 +190,7 @@ static int hm_mremap_entry(struct kretprobe_instance *ri, struct pt_regs *regs)
 
 static int hm_mremap_ret(struct kretprobe_instance *ri, struct pt_regs *regs)
 {
-	struct hm_call_data *d = (struct hm_call_data *)ri->data;
-	unsigned long addr = regs_return_value(regs);
-	struct hm_target *t;
-
-	if (IS_ERR_VALUE(addr))
-		return 0;
-	rcu_read_lock();
-	t = hm_current_target();
-	if (t)
-		hm_target_event(t, HEAPMON_EVENT_MREMAP, addr, d->len, d->addr);
-	rcu_read_unlock();
-	return 0;
+	return hm_mapping_ret(ri, regs, HEAPMON_EVENT_MREMAP);
 }
 
 static struct kprobe hm_fault_kp = { .pre_handler = hm_fault_pre };

@@ -60,6 +60,11 @@ int hm_req_watch(struct hm_nl *nl, uint32_t pid, const struct hm_watch_opts *o)
 	return hm_nl_call(nl, msg, NULL, NULL);
 }
 
+int hm_req_status(struct hm_nl *nl, struct hm_status *st)
+{
+	return hm_nl_call(nl, hm_nl_msg(nl, HEAPMON_CMD_STATUS, 0), hm_decode_status, st);
+}
+
 int hm_req_unwatch(struct hm_nl *nl, uint32_t pid)
 {
 	return hm_nl_call(nl, pid_msg(nl, HEAPMON_CMD_UNWATCH, 0, pid), NULL, NULL);

@@ -31,6 +31,8 @@ struct hm_watch_opts {
 	uint32_t flags;		/* HEAPMON_WATCH_F_*, 0 for none */
 };
 
+/* The module's version, limits and (for privileged callers) targets. */
+int hm_req_status(struct hm_nl *nl, struct hm_status *st);
 int hm_req_watch(struct hm_nl *nl, uint32_t pid, const struct hm_watch_opts *o);
 int hm_req_unwatch(struct hm_nl *nl, uint32_t pid);
 int hm_req_stats(struct hm_nl *nl, uint32_t pid, struct hm_target_stats *ts);

@@ -7,6 +7,7 @@
 #include "decode.h"
 #include "nl.h"
 #include "output.h"
+#include "request.h"
 #include "subcommands.h"
 
 static void print_json(const struct hm_status *st)
@@ -60,7 +61,7 @@ int cmd_status(int argc, char **argv)
 	ret = hm_nl_open(&nl);
 	if (ret)
 		return ret;
-	ret = hm_nl_call(&nl, hm_nl_msg(&nl, HEAPMON_CMD_STATUS, 0), hm_decode_status, &st);
+	ret = hm_req_status(&nl, &st);
 	if (ret) {
 		ret = hm_nl_perror(&nl, "status", ret);
 		goto out;

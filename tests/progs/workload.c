@@ -16,6 +16,9 @@
  * is printed, and the hot pages are written again every TOUCH_MS (default
  * 20) until the process is killed. Cold pages are never touched again.
  *
+ * -g KIB grows a separate anonymous mapping by KIB every 100 ms, writes the
+ * new pages once and never touches them again: a leak (up to 256 MiB).
+ *
  * -f forks a child (printed as "child PID") that keeps writing its own
  * copy of every page. SIGUSR1 shrinks each area to its first half (sbrk
  * down, munmap) and prints "shrunk"; SIGUSR2 adds a 4 MiB brk area and a
@@ -191,8 +194,32 @@ static void grow(void)
 	memset(areas[nareas - 1].base, 0x5a, areas[nareas - 1].len);
 }
 
+/* The leak of -g: written once, never read again. */
+static void leak_more(size_t kib)
+{
+	static char *base, *end;
+	static const size_t cap = 256UL << 20;
+
+	if (!base) {
+		base = mmap(NULL, cap, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS |
+			    MAP_NORESERVE, -1, 0);
+		if (base == MAP_FAILED) {
+			perror("workload: leak");
+			exit(1);
+		}
+		/* In 4 KiB pages, so that its faults show page by page. */
+		madvise(base, cap, MADV_NOHUGEPAGE);
+		end = base;
+	}
+	if (end + (kib << 10) > base + cap)
+		return;
+	memset(end, 0x6c, kib << 10);
+	end += kib << 10;
+}
+
 int main(int argc, char **argv)
 {
+	long leak_kib = 0, since_leak = 0;
 	int forking = 0;
 	const char *truth = NULL;
 	struct timespec ts;
@@ -201,9 +228,11 @@ int main(int argc, char **argv)
 
 	/* malloc must not share the brk heap that the areas grow and shrink. */
 	mallopt(M_MMAP_THRESHOLD, 0);
-	while ((c = getopt(argc, argv, "t:o:f")) != -1) {
+	while ((c = getopt(argc, argv, "t:o:fg:")) != -1) {
 		if (c == 't')
 			touch_ms = atol(optarg);
+		else if (c == 'g')
+			leak_kib = atol(optarg);
 		else if (c == 'f')
 			forking = 1;
 		else if (c == 'o')
@@ -259,5 +288,10 @@ int main(int argc, char **argv)
 					(*(volatile char *)p)++;
 		}
 		nanosleep(&ts, NULL);
+		since_leak += touch_ms;
+		if (leak_kib && since_leak >= 100) {
+			since_leak = 0;
+			leak_more(leak_kib);
+		}
 	}
 }

@@ -75,8 +75,8 @@
  *       HEAPMON_STATS_A_TRACKED_BYTES: NLA_U64, size of the tracked mappings
  *       HEAPMON_STATS_A_RESIDENT_BYTES: NLA_U64, resident bytes in them
  *       HEAPMON_STATS_A_HUGE_BYTES: NLA_U64, of which in huge pages
- *       HEAPMON_STATS_A_TOUCHED_BYTES: NLA_U64, idle == 0 (touched in the
- *         last period)
+ *       HEAPMON_STATS_A_TOUCHED_BYTES: NLA_U64, touched in the last period
+ *         (idle == 0 and touched > 0)
  *       HEAPMON_STATS_A_IDLE1_BYTES, _IDLE10_, _IDLE60_, _IDLE600_: NLA_U64,
  *         idle >= 1, 10, 60, 600 periods (cumulative: IDLE10 is within IDLE1)
  *       HEAPMON_STATS_A_NEVER_BYTES: NLA_U64, touched == 0
