@@ -47,7 +47,7 @@ static const struct nla_policy hm_watch_policy[HEAPMON_A_MAX + 1] = {
 
 static const struct nla_policy hm_pages_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_PID] = HM_PID_POLICY,
-	[HEAPMON_A_IDLE_MIN] = { .type = NLA_U32 },
+	[HEAPMON_A_IDLE_MIN] = NLA_POLICY_MAX(NLA_U32, HEAPMON_REC_IDLE_MAX),
 	[HEAPMON_A_ADDR_START] = { .type = NLA_U64 },
 	[HEAPMON_A_ADDR_END] = { .type = NLA_U64 },
 };
@@ -88,13 +88,24 @@ static int hm_put_u64(struct sk_buff *skb, int type, u64 value, int pad)
 
 /* STATUS */
 
+struct hm_status_fill {
+	struct sk_buff *skb;
+	int index;		/* the nest type of the next entry: 0, 1, 2, ... */
+};
+
 static int hm_put_target_entry(struct hm_target *t, void *arg)
 {
-	struct sk_buff *skb = arg;
-	struct nlattr *nest = nla_nest_start(skb, 0);
+	struct hm_status_fill *fill = arg;
+	struct sk_buff *skb = fill->skb;
+	pid_t nr = hm_target_vnr(t);
+	struct nlattr *nest;
 
+	/* A target outside the caller's PID namespace is not the caller's to see. */
+	if (!nr)
+		return 0;
+	nest = nla_nest_start(skb, fill->index++);
 	if (!nest ||
-	    nla_put_u32(skb, HEAPMON_TARGET_A_PID, t->nr) ||
+	    nla_put_u32(skb, HEAPMON_TARGET_A_PID, nr) ||
 	    nla_put_u32(skb, HEAPMON_TARGET_A_STATE, READ_ONCE(t->exited) ?
 			HEAPMON_TARGET_EXITED : HEAPMON_TARGET_RUNNING) ||
 	    nla_put_u32(skb, HEAPMON_TARGET_A_INTERVAL_MS, t->interval_ms))
@@ -105,6 +116,7 @@ static int hm_put_target_entry(struct hm_target *t, void *arg)
 
 static int hm_put_status(struct sk_buff *skb, bool privileged)
 {
+	struct hm_status_fill fill = { .skb = skb };
 	struct nlattr *targets;
 
 	if (nla_put_string(skb, HEAPMON_A_VERSION, HEAPMON_VERSION) ||
@@ -120,7 +132,7 @@ static int hm_put_status(struct sk_buff *skb, bool privileged)
 	targets = nla_nest_start(skb, HEAPMON_A_TARGETS);
 	if (!targets)
 		return -EMSGSIZE;
-	if (hm_targets_for_each(0, hm_put_target_entry, skb))
+	if (hm_targets_for_each(0, hm_put_target_entry, &fill))
 		return -EMSGSIZE;
 	nla_nest_end(skb, targets);
 	return 0;
@@ -161,8 +173,8 @@ static int hm_fill_status(struct sk_buff *skb, void *arg)
 static int hm_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	bool privileged = netlink_capable(skb, CAP_NET_ADMIN) && hm_privileged();
-	/* Watch and unwatch are serialized with this by genl_mutex. */
-	size_t size = NLMSG_GOODSIZE + hm_target_count() * nla_total_size(3 * nla_total_size(4));
+	/* Room for every target there can be: WATCH may run meanwhile. */
+	size_t size = NLMSG_GOODSIZE + hm_max_targets * nla_total_size(3 * nla_total_size(4));
 
 	return hm_reply(info, HEAPMON_CMD_STATUS, size, hm_fill_status, &privileged);
 }
@@ -227,6 +239,7 @@ static int hm_put_hist(struct sk_buff *skb, const struct hm_hist *h)
 
 struct hm_stats_snapshot {
 	struct hm_target *t;
+	pid_t nr;
 	struct hm_target_stats st;
 	u64 lost;
 };
@@ -238,7 +251,7 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	const int pad = HEAPMON_STATS_A_PAD;
 	struct nlattr *nest;
 
-	if (nla_put_u32(skb, HEAPMON_A_PID, t->nr) ||
+	if (nla_put_u32(skb, HEAPMON_A_PID, s->nr) ||
 	    nla_put_u32(skb, HEAPMON_A_STATE, READ_ONCE(t->exited) ?
 			HEAPMON_TARGET_EXITED : HEAPMON_TARGET_RUNNING) ||
 	    nla_put_u32(skb, HEAPMON_A_INTERVAL_MS, t->interval_ms))
@@ -254,6 +267,7 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	    hm_put_u64(skb, HEAPMON_STATS_A_PASS_PAGES, s->st.pass_pages, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_UNTRACKED_PAGES, s->st.untracked_pages, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_EVENTS_LOST, s->lost, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_SKIPPED_PASSES, s->st.skipped_passes, pad) ||
 	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
@@ -284,6 +298,7 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	s.t = hm_get_target(nr, info->extack);
 	if (!s.t)
 		return -ENOENT;
+	s.nr = nr;
 	mutex_lock(&s.t->lock);
 	s.st = s.t->stats;
 	mutex_unlock(&s.t->lock);
@@ -301,6 +316,7 @@ struct hm_dump_ctx {
 	u64 start;		/* pages: address range and idle filter */
 	u64 end;
 	u32 idle_min;
+	pid_t nr;		/* the target, as the caller named it */
 	bool sent;		/* pages: the first message is out */
 };
 
@@ -327,6 +343,7 @@ static int hm_dump_start(struct netlink_callback *cb)
 	ctx->t = hm_get_target(nr, cb->extack);
 	if (!ctx->t)
 		return -ENOENT;
+	ctx->nr = nr;
 	ctx->end = U64_MAX;
 	if (attrs[HEAPMON_A_IDLE_MIN])
 		ctx->idle_min = nla_get_u32(attrs[HEAPMON_A_IDLE_MIN]);
@@ -336,6 +353,13 @@ static int hm_dump_start(struct netlink_callback *cb)
 		ctx->end = nla_get_u64(attrs[HEAPMON_A_ADDR_END]);
 	if (attrs[HEAPMON_A_SEQ_MIN])
 		ctx->pos = nla_get_u64(attrs[HEAPMON_A_SEQ_MIN]);
+	if (ctx->start >= ctx->end) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[HEAPMON_A_ADDR_START],
+				    "the address range is empty: start must be below end");
+		hm_target_put(ctx->t);
+		ctx->t = NULL;
+		return -EINVAL;
+	}
 	return 0;
 }
 
@@ -356,7 +380,7 @@ static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cm
 	if (!hdr)
 		return NULL;
 	genl_dump_check_consistent(cb, hdr);
-	if (nla_put_u32(skb, HEAPMON_A_PID, hm_ctx(cb)->t->nr)) {
+	if (nla_put_u32(skb, HEAPMON_A_PID, hm_ctx(cb)->nr)) {
 		genlmsg_cancel(skb, hdr);
 		return NULL;
 	}
@@ -485,7 +509,12 @@ static int hm_pages_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	mutex_lock(&t->lock);
 	cb->seq = t->gen;
 	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_PAGES);
-	if (!hdr || hm_put_u64(skb, HEAPMON_A_PASSES, t->stats.passes, HEAPMON_A_PAD)) {
+	if (!hdr) {
+		mutex_unlock(&t->lock);
+		return -EMSGSIZE;
+	}
+	if (hm_put_u64(skb, HEAPMON_A_PASSES, t->stats.passes, HEAPMON_A_PAD)) {
+		genlmsg_cancel(skb, hdr);
 		mutex_unlock(&t->lock);
 		return -EMSGSIZE;
 	}
@@ -565,9 +594,13 @@ full:
 
 /* Multicast of new events, from process context (a work item). */
 
+/* Cleared before the family goes away: its group may be someone else's next. */
+static bool hm_netlink_live;
+
 bool hm_netlink_has_listeners(void)
 {
-	return genl_has_listeners(&hm_genl_family, &init_net, 0);
+	return READ_ONCE(hm_netlink_live) &&
+	       genl_has_listeners(&hm_genl_family, &init_net, 0);
 }
 
 void hm_netlink_notify_events(struct hm_target *t)
@@ -593,7 +626,8 @@ void hm_netlink_notify_events(struct hm_target *t)
 		if (!skb)
 			break;
 		hdr = genlmsg_put(skb, 0, 0, &hm_genl_family, 0, HEAPMON_CMD_EVENT);
-		if (!hdr || nla_put_u32(skb, HEAPMON_A_PID, t->nr)) {
+		/* Listeners may be in any PID namespace: the initial one's number. */
+		if (!hdr || nla_put_u32(skb, HEAPMON_A_PID, pid_nr(t->pid))) {
 			nlmsg_free(skb);
 			break;
 		}
@@ -647,6 +681,8 @@ static struct genl_family hm_genl_family __ro_after_init = {
 	.version = HEAPMON_GENL_VERSION,
 	.maxattr = HEAPMON_A_MAX,
 	.module = THIS_MODULE,
+	/* No genl_mutex: a request that waits for a pass must not stall every family. */
+	.parallel_ops = true,
 	.ops = hm_genl_ops,
 	.n_ops = ARRAY_SIZE(hm_genl_ops),
 	.mcgrps = hm_mcgrps,
@@ -655,10 +691,15 @@ static struct genl_family hm_genl_family __ro_after_init = {
 
 int __init hm_netlink_init(void)
 {
-	return genl_register_family(&hm_genl_family);
+	int ret = genl_register_family(&hm_genl_family);
+
+	if (!ret)
+		WRITE_ONCE(hm_netlink_live, true);
+	return ret;
 }
 
 void hm_netlink_uninit(void)
 {
+	WRITE_ONCE(hm_netlink_live, false);
 	genl_unregister_family(&hm_genl_family);
 }

@@ -26,12 +26,14 @@ void hm_pages_cache_uninit(void)
 	kmem_cache_destroy(hm_chunk_cache);
 }
 
-struct hm_chunk *hm_chunk_alloc(void)
+struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index)
 {
 	struct hm_chunk *chunk = kmem_cache_alloc(hm_chunk_cache, GFP_KERNEL_ACCOUNT);
 
 	if (chunk) {
 		bitmap_zero(chunk->present, HM_CHUNK_PAGES);
+		WRITE_ONCE(chunk->owner, owner);
+		WRITE_ONCE(chunk->index, index);
 		chunk->pass = 0;
 		chunk->units = 0;
 		chunk->huge = false;
@@ -77,11 +79,18 @@ void hm_pages_clear(struct hm_pages *pages)
 
 bool hm_pages_known(struct hm_pages *pages, unsigned long addr)
 {
-	struct hm_chunk *chunk = xa_load(&pages->chunks, addr >> HM_CHUNK_SHIFT);
+	unsigned long index = addr >> HM_CHUNK_SHIFT;
+	struct hm_chunk *chunk = xa_load(&pages->chunks, index);
 	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+	bool known;
 
 	if (!chunk)
 		return false;
-	return READ_ONCE(chunk->huge) ? test_bit(0, chunk->present) :
-					test_bit(idx, chunk->present);
+	known = READ_ONCE(chunk->huge) ? test_bit(0, chunk->present) :
+					 test_bit(idx, chunk->present);
+	/* Freed and reused for another span meanwhile? Then nothing is known. */
+	smp_rmb();
+	if (READ_ONCE(chunk->owner) != pages || READ_ONCE(chunk->index) != index)
+		return false;
+	return known;
 }

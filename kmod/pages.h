@@ -18,12 +18,14 @@
 #define HM_CHUNK_LONGS BITS_TO_LONGS(HM_CHUNK_PAGES)
 
 /*
- * 2124 bytes for 512 pages: 4 bytes of record per page plus the chunk's
- * bitmap and header, 4.15 bytes per tracked page when the span is dense.
+ * 2136 bytes for 512 pages: 4 bytes of record per page plus the chunk's
+ * bitmap and header, 4.17 bytes per tracked page when the span is dense.
  * A huge page uses rec[0] and bit 0 alone.
  */
 struct hm_chunk {
 	unsigned long present[HM_CHUNK_LONGS];	/* as of the last finished pass */
+	struct hm_pages *owner;			/* with index: which chunk this is, for */
+	unsigned long index;			/* readers of a recycled one (see pages.c) */
 	u64 pass;				/* the last pass that visited it */
 	u16 units;				/* 4 KiB pages counted against the limits */
 	bool huge;
@@ -109,7 +111,7 @@ void hm_pages_init(struct hm_pages *pages);
 /* Frees every chunk and gives their pages back to the global count. */
 void hm_pages_clear(struct hm_pages *pages);
 
-struct hm_chunk *hm_chunk_alloc(void);
+struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index);
 void hm_chunk_free(struct hm_chunk *chunk);
 
 /* Adjusts the tracked-page counts of pages and of the module by delta. */

@@ -224,27 +224,27 @@ static struct hm_probe {
 };
 
 static DEFINE_MUTEX(hm_probes_lock);
+static bool hm_probes_started;
 
 static int hm_probe_register(struct hm_probe *p)
 {
-	struct kprobe *kp = p->kp ? p->kp : &p->rp->kp;
-
-	/* A kprobe is registered anew each time: by symbol, with no stale address. */
-	kp->addr = NULL;
-	kp->flags = 0;
-	kp->symbol_name = p->symbol;
-	if (p->kp)
+	if (p->kp) {
+		p->kp->symbol_name = p->symbol;
 		return register_kprobe(p->kp);
-	p->rp->nmissed = 0;
+	}
+	p->rp->kp.symbol_name = p->symbol;
 	return register_kretprobe(p->rp);
 }
 
-int hm_probes_get(void)
+void hm_probes_start(void)
 {
 	struct hm_probe *p;
 	unsigned int i;
 
 	mutex_lock(&hm_probes_lock);
+	if (hm_probes_started)
+		goto out;
+	hm_probes_started = true;
 	for (i = 0; i < ARRAY_SIZE(hm_probes); i++) {
 		p = &hm_probes[i];
 		p->error = hm_probe_register(p);
@@ -253,11 +253,11 @@ int hm_probes_get(void)
 			pr_info("probe %s unavailable (%d): its events will be missing\n",
 				p->symbol, p->error);
 	}
+out:
 	mutex_unlock(&hm_probes_lock);
-	return 0;
 }
 
-void hm_probes_put(void)
+void hm_probes_stop(void)
 {
 	struct hm_probe *p;
 	unsigned int i;

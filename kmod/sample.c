@@ -12,6 +12,7 @@
  * does, which 6.12 does not export).
  */
 
+#include <linux/delay.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pid.h>
@@ -20,6 +21,7 @@
 #include <linux/slab.h>
 #include <linux/smp.h>
 #include <linux/swap.h>
+#include <linux/swapops.h>
 #include <asm/tlbflush.h>
 
 #include "compat.h"
@@ -79,7 +81,7 @@ static bool hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 
 	c = xa_load(&w->t->pages.chunks, index);
 	if (!c) {
-		c = hm_chunk_alloc();
+		c = hm_chunk_alloc(&w->t->pages, index);
 		if (!c)
 			return false;
 		if (xa_err(xa_store(&w->t->pages.chunks, index, c, GFP_KERNEL_ACCOUNT))) {
@@ -95,6 +97,18 @@ static bool hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 	w->huge_rec = c->rec[0];
 	w->chunk_new = 0;
 	return true;
+}
+
+/*
+ * A page that is in the middle of a migration (compaction, NUMA balancing)
+ * is still the target's memory: keep its record as it was.
+ */
+static void hm_keep_pte(struct hm_walk *w, unsigned long addr)
+{
+	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+
+	if (!w->was_huge && test_bit(idx, w->chunk->present))
+		__set_bit(idx, w->cur);
 }
 
 /* Whether n more units may be tracked; counts them if so. */
@@ -151,6 +165,9 @@ static void hm_track_huge(struct hm_walk *w, bool young)
 	if (w->was_huge) {
 		rec = hm_rec_next(w->huge_rec, young);
 	} else if (!bitmap_empty(c->present, HM_CHUNK_PAGES)) {
+		/* Small pages were collapsed: the rest of the 2 MiB is new to the limits. */
+		if (!hm_admit(w, HM_CHUNK_PAGES - c->units))
+			return;
 		rec = hm_rec_next(hm_collapsed_rec(c), young);
 	} else {
 		if (!hm_admit(w, HM_CHUNK_PAGES))
@@ -239,8 +256,11 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 	}
 	for (; addr < end; addr += PAGE_SIZE, pte++) {
 		ptent = ptep_get(pte);
-		if (!pte_present(ptent))
+		if (!pte_present(ptent)) {
+			if (is_swap_pte(ptent) && is_migration_entry(pte_to_swp_entry(ptent)))
+				hm_keep_pte(w, addr);
 			continue;
+		}
 		folio = hm_anon_folio(pte_pfn(ptent));
 		if (!folio)
 			continue;
@@ -273,6 +293,9 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 			return;
 		}
 	}
+	/* Still changing: keep what the last pass knew of this range. */
+	for (; addr < end; addr += PAGE_SIZE)
+		hm_keep_pte(w, addr);
 }
 
 static void hm_walk_pud(struct hm_walk *w, pud_t *pud, unsigned long addr, unsigned long end)
@@ -335,6 +358,11 @@ static void hm_sweep(struct hm_walk *w)
 	}
 }
 
+/*
+ * Every CPU, not just mm_cpumask(): x86 clears a CPU's bit when it switches
+ * away from the mm, but with PCID the CPU keeps the mm's translations and
+ * uses them again when the target comes back.
+ */
 static void hm_flush_tlb_local(void *unused)
 {
 	__flush_tlb_all();
@@ -387,7 +415,7 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 		st->tracked_bytes += w->set->r[i].end - w->set->r[i].start;
 	}
 	rcu_assign_pointer(t->regions, w->set);
-	t->gen++;
+	hm_target_bump_gen(t);
 	if (old)
 		kvfree_rcu(old, rcu);
 	st->passes = w->pass;
@@ -417,10 +445,27 @@ static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
 	if (old)
 		kvfree_rcu(old, rcu);
 	t->stats.passes = 0;
-	t->gen++;
+	hm_target_bump_gen(t);
 	mutex_unlock(&t->lock);
 	hm_target_set_mm(t, mm);
 	hm_target_event(t, HEAPMON_EVENT_EXEC, 0, 0, 0);
+}
+
+/*
+ * A pass never waits behind the target's mmap writers (nor for ever behind a
+ * reader stuck in a page fault on a dead file server): it tries for a few
+ * milliseconds, then leaves this period out.
+ */
+static bool hm_mmap_read_trylock(struct mm_struct *mm)
+{
+	int tries;
+
+	for (tries = 0; tries < 10; tries++) {
+		if (mmap_read_trylock(mm))
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
 }
 
 void hm_scan_pass(struct hm_target *t)
@@ -452,12 +497,16 @@ void hm_scan_pass(struct hm_target *t)
 	start_ns = ktime_get_ns();
 	w->pass = t->stats.passes + 1;
 	w->baseline = w->pass == 1;
-	mmap_read_lock(mm);
+	if (!hm_mmap_read_trylock(mm)) {
+		t->stats.skipped_passes++;
+		goto out_unlock;
+	}
 	if (hm_walk_mm(w))
 		hm_publish(t, w, start_ns);
 	mmap_read_unlock(mm);
 	if (hm_want_flush(t))
-		on_each_cpu_mask(mm_cpumask(mm), hm_flush_tlb_local, NULL, true);
+		on_each_cpu(hm_flush_tlb_local, NULL, true);
+out_unlock:
 	mutex_unlock(&t->lock);
 	kfree(w);
 out_mm:

@@ -8,7 +8,7 @@
  *   max_target_pages
  *   max_total_pages
  *   flush_tlb          whether passes flush the TLB by default (0 or 1)
- *   probes             each kprobe: active, inactive or unavailable
+ *   probes             each kprobe: active, inactive (no watch yet) or unavailable
  *   target_count       processes watched
  *   targets/<pid>/     one directory per watched process:
  *     state            running or exited
@@ -162,12 +162,13 @@ static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr, char
 			  st.hist.idle600, st.hist.never);
 }
 
-static struct kobj_attribute state_attr = __ATTR_RO(state);
-static struct kobj_attribute interval_ms_attr = __ATTR_RO(interval_ms);
-static struct kobj_attribute passes_attr = __ATTR_RO(passes);
-static struct kobj_attribute tracked_bytes_attr = __ATTR_RO(tracked_bytes);
-static struct kobj_attribute resident_bytes_attr = __ATTR_RO(resident_bytes);
-static struct kobj_attribute idle_attr = __ATTR_RO(idle);
+/* What a target does is its watcher's business: root only, like the netlink side. */
+static struct kobj_attribute state_attr = __ATTR_RO_MODE(state, 0400);
+static struct kobj_attribute interval_ms_attr = __ATTR_RO_MODE(interval_ms, 0400);
+static struct kobj_attribute passes_attr = __ATTR_RO_MODE(passes, 0400);
+static struct kobj_attribute tracked_bytes_attr = __ATTR_RO_MODE(tracked_bytes, 0400);
+static struct kobj_attribute resident_bytes_attr = __ATTR_RO_MODE(resident_bytes, 0400);
+static struct kobj_attribute idle_attr = __ATTR_RO_MODE(idle, 0400);
 
 static struct attribute *hm_target_attrs[] = {
 	&state_attr.attr,

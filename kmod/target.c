@@ -15,6 +15,7 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
+#include <linux/wait_bit.h>
 
 #include "heapmon.h"
 #include "netlink.h"
@@ -29,6 +30,8 @@ static LIST_HEAD(hm_targets);
 static DEFINE_MUTEX(hm_targets_lock);
 static unsigned int hm_nr_targets;
 static struct workqueue_struct *hm_wq;
+/* Targets not yet released: module exit waits for the last kobject release. */
+static atomic_t hm_live_targets = ATOMIC_INIT(0);
 
 static void hm_filter_update(const struct mm_struct *mm, int delta)
 {
@@ -70,6 +73,8 @@ static void hm_target_release(struct kobject *kobj)
 		mmdrop(t->mm);
 	put_pid(t->pid);
 	kfree(t);
+	if (atomic_dec_and_test(&hm_live_targets))
+		wake_up_var(&hm_live_targets);
 }
 
 static const struct kobj_type hm_target_ktype = {
@@ -109,12 +114,26 @@ void hm_target_kick(struct hm_target *t)
 }
 
 /* Must hold hm_targets_lock. */
+static struct hm_target *hm_target_lookup_mm(const struct mm_struct *mm)
+{
+	struct hm_target *t;
+
+	list_for_each_entry(t, &hm_targets, node)
+		if (t->mm == mm)
+			return t;
+	return NULL;
+}
+
+/*
+ * Must hold hm_targets_lock. nr is read in the caller's PID namespace; an
+ * exited target keeps its number until it is unwatched.
+ */
 static struct hm_target *hm_target_lookup(pid_t nr)
 {
 	struct hm_target *t;
 
 	list_for_each_entry(t, &hm_targets, node)
-		if (t->nr == nr)
+		if (hm_target_vnr(t) == nr)
 			return t;
 	return NULL;
 }
@@ -166,15 +185,13 @@ int hm_targets_for_each(unsigned int skip, int (*fn)(struct hm_target *t, void *
 	return ret;
 }
 
-static struct hm_target *hm_target_alloc(pid_t nr, struct pid *pid, unsigned int interval_ms,
-					 u32 flags)
+static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_ms, u32 flags)
 {
 	struct hm_target *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 
 	if (!t)
 		return NULL;
 	t->pid = get_pid(pid);
-	t->nr = nr;
 	t->interval_ms = interval_ms;
 	t->flags = flags;
 	INIT_DELAYED_WORK(&t->pass_work, hm_pass_work);
@@ -188,6 +205,8 @@ static struct hm_target *hm_target_alloc(pid_t nr, struct pid *pid, unsigned int
 		kfree(t);
 		return NULL;
 	}
+	t->gen = 1;
+	atomic_inc(&hm_live_targets);
 	kobject_init(&t->kobj, &hm_target_ktype);
 	return t;
 }
@@ -213,6 +232,11 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		ret = -EINVAL;
 		goto out_task;
 	}
+	if (!thread_group_leader(task)) {
+		NL_SET_ERR_MSG(extack, "a thread, not a process: watch its thread group leader");
+		ret = -EINVAL;
+		goto out_task;
+	}
 	mm = get_task_mm(task);
 	if (!mm) {
 		NL_SET_ERR_MSG(extack, "the process is exiting");
@@ -220,7 +244,7 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		goto out_task;
 	}
 
-	t = hm_target_alloc(nr, pid, interval_ms, flags);
+	t = hm_target_alloc(pid, interval_ms, flags);
 	if (!t) {
 		ret = -ENOMEM;
 		goto out_mm;
@@ -234,23 +258,23 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		ret = -EEXIST;
 		goto out_unlock;
 	}
+	if (hm_target_lookup_mm(mm)) {
+		NL_SET_ERR_MSG(extack, "its address space is already watched, as another process");
+		ret = -EEXIST;
+		goto out_unlock;
+	}
 	if (hm_nr_targets >= hm_max_targets) {
 		NL_SET_ERR_MSG(extack,
 			       "too many targets: max_targets reached; unwatch one or reload heapmon with a larger max_targets");
 		ret = -ENOSPC;
 		goto out_unlock;
 	}
-	ret = kobject_add(&t->kobj, hm_sysfs_targets_kobj(), "%d", nr);
+	/* sysfs is the same in every namespace: name it in the initial one. */
+	ret = kobject_add(&t->kobj, hm_sysfs_targets_kobj(), "%d", pid_nr(pid));
 	if (ret)
 		goto out_unlock;
-	if (!hm_nr_targets) {
-		ret = hm_probes_get();
-		if (ret) {
-			NL_SET_ERR_MSG(extack, "cannot register the kprobes");
-			goto out_del;
-		}
-	}
-	hm_nr_targets++;
+	hm_probes_start();
+	WRITE_ONCE(hm_nr_targets, hm_nr_targets + 1);
 	hm_filter_update(mm, 1);
 	t->listed = true;
 	list_add_tail_rcu(&t->node, &hm_targets);
@@ -259,8 +283,6 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 	ret = 0;
 	goto out_mm;
 
-out_del:
-	kobject_del(&t->kobj);
 out_unlock:
 	mutex_unlock(&hm_targets_lock);
 	hm_target_put(t);
@@ -279,8 +301,7 @@ static void hm_target_unlink(struct hm_target *t)
 	list_del_rcu(&t->node);
 	t->listed = false;
 	hm_filter_update(t->mm, -1);
-	if (!--hm_nr_targets)
-		hm_probes_put();
+	WRITE_ONCE(hm_nr_targets, hm_nr_targets - 1);
 }
 
 /* After unlinking: waits until no probe or work can see t, then drops it. */
@@ -330,5 +351,8 @@ void hm_targets_uninit(void)
 			break;
 		hm_target_destroy(t);
 	}
+	hm_probes_stop();
+	/* A dump or a sysfs reader may hold the last reference a little longer. */
+	wait_var_event(&hm_live_targets, !atomic_read(&hm_live_targets));
 	destroy_workqueue(hm_wq);
 }

@@ -12,6 +12,9 @@
 #include <linux/kobject.h>
 #include <linux/list.h>
 #include <linux/mutex.h>
+#include <linux/pid.h>
+#include <linux/pid_namespace.h>
+#include <linux/sched.h>
 #include <linux/workqueue.h>
 
 #include "events.h"
@@ -28,14 +31,14 @@ struct hm_target_stats {
 	u64 pass_ns;
 	u64 pass_pages;
 	u64 untracked_pages;
+	u64 skipped_passes;	/* the target's mmap lock could not be had */
 };
 
 struct hm_target {
 	struct kobject kobj;		/* targets/<pid>; its refcount is the target's */
 	struct list_head node;		/* on hm_targets, under RCU for the probes */
 	bool listed;			/* on hm_targets (under hm_targets_lock) */
-	struct pid *pid;
-	pid_t nr;			/* the PID as the watcher gave it */
+	struct pid *pid;		/* who; its number depends on who asks */
 	struct mm_struct *mm;		/* mmgrab()ed; NULL once exited */
 	unsigned int interval_ms;
 	u32 flags;			/* HEAPMON_WATCH_F_* */
@@ -48,7 +51,7 @@ struct hm_target {
 	struct hm_pages pages;
 	struct hm_region_set __rcu *regions;
 	struct hm_target_stats stats;
-	u32 gen;			/* changes with every pass: dump consistency */
+	u32 gen;			/* changes with every pass, never 0: dump consistency */
 
 	atomic64_t faults;
 	atomic64_t first_faults;
@@ -71,7 +74,13 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		    struct netlink_ext_ack *extack);
 int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack);
 
-/* A reference on the target watched as nr, or NULL. */
+/* The target's PID in the caller's PID namespace; 0 when it is not visible there. */
+static inline pid_t hm_target_vnr(const struct hm_target *t)
+{
+	return pid_nr_ns(t->pid, task_active_pid_ns(current));
+}
+
+/* A reference on the target the caller knows as nr, or NULL. */
 struct hm_target *hm_target_get(pid_t nr);
 void hm_target_put(struct hm_target *t);
 
@@ -90,6 +99,13 @@ int hm_targets_for_each(unsigned int skip, int (*fn)(struct hm_target *t, void *
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);
 /* Asks for a pass as soon as possible (the target may have exited). */
 void hm_target_kick(struct hm_target *t);
+
+/* Under t->lock: the data dumps read changed. 0 means "no data" to netlink. */
+static inline void hm_target_bump_gen(struct hm_target *t)
+{
+	if (!++t->gen)
+		t->gen = 1;
+}
 
 /* Used by the pass: the target's address space changed or went away. */
 void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm);

@@ -73,6 +73,7 @@ static const struct stats_field {
 	F(PASS_PAGES, pass_pages, false),
 	F(UNTRACKED_PAGES, untracked_pages, false),
 	F(EVENTS_LOST, events_lost, false),
+	F(SKIPPED_PASSES, skipped_passes, false),
 #undef F
 };
 

@@ -55,6 +55,7 @@ struct hm_stats {
 	uint64_t pass_pages;
 	uint64_t untracked_pages;
 	uint64_t events_lost;
+	uint64_t skipped_passes;
 	uint32_t flags;		/* HEAPMON_WATCH_F_* */
 };
 

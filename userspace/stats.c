@@ -56,8 +56,9 @@ static void print_table(const struct hm_target_stats *ts)
 		       (unsigned long long)lines[i].bytes);
 	printf("faults %llu (first touch %llu)\n", (unsigned long long)s->faults,
 	       (unsigned long long)s->first_faults);
-	printf("passes %llu, last pass %llu us over %llu pages\n", (unsigned long long)s->passes,
-	       (unsigned long long)(s->pass_ns / 1000), (unsigned long long)s->pass_pages);
+	printf("passes %llu, last pass %llu us over %llu pages, %llu periods skipped\n",
+	       (unsigned long long)s->passes, (unsigned long long)(s->pass_ns / 1000),
+	       (unsigned long long)s->pass_pages, (unsigned long long)s->skipped_passes);
 	printf("untracked pages %llu\n", (unsigned long long)s->untracked_pages);
 	printf("events lost %llu\n", (unsigned long long)s->events_lost);
 }

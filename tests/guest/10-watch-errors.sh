@@ -1,10 +1,12 @@
 # SPDX-License-Identifier: GPL-2.0
 # Bad input gets the right errno and a message that says why.
 start_workload /tmp/w10.out mmap:1:page1
-run heapmonctl watch 999999 --detach
+nopid=$(($(cat /proc/sys/kernel/pid_max) - 1))
+kill -0 $nopid 2>/dev/null && nopid=$((nopid - 1))
+run heapmonctl watch $nopid --detach
 expect_eq "watch a nonexistent PID: exit status" "$RC" 1
 expect_eq "watch a nonexistent PID" "$OUT" \
-	"heapmonctl: watch 999999: No such process: no such process"
+	"heapmonctl: watch $nopid: No such process: no such process"
 run heapmonctl watch 2 --detach
 expect_eq "watch a kernel thread" "$OUT" \
 	"heapmonctl: watch 2: Invalid argument: a kernel thread has no user memory to watch"
@@ -67,3 +69,27 @@ expect_eq "one target past max_targets" "$OUT" \
 kill $a $b $c
 unload_module
 load_module
+
+# A thread is not a process, and one address space is watched once.
+start_workload /tmp/w10t.out -T -V mmap:1:page1
+tid=$(sed -n 's/^thread //p' /tmp/w10t.out)
+vmchild=$(sed -n 's/^vmchild //p' /tmp/w10t.out)
+run heapmonctl watch $tid --detach
+expect_eq "watch a thread" "$OUT" \
+	"heapmonctl: watch $tid: Invalid argument: a thread, not a process: watch its thread group leader"
+heapmonctl watch $WL --detach >/dev/null
+run heapmonctl watch $vmchild --detach
+expect_eq "watch a CLONE_VM child of a watched process" "$OUT" \
+	"heapmonctl: watch $vmchild: File exists: its address space is already watched, as another process"
+heapmonctl unwatch $WL
+kill $vmchild $WL
+
+# Empty page ranges and idle filters past the maximum are refused.
+start_workload /tmp/w10r.out mmap:1:page1
+heapmonctl watch $WL --detach >/dev/null
+run heapmonctl pages $WL --start 0x2000 --end 0x1000
+expect_match "pages with an empty address range" "$OUT" "Invalid argument"
+run genlsend -d 6 8:u32:$WL 14:u32:4096
+expect_match "idle filter past 4095 (raw)" "$OUT" "^error ERANGE"
+heapmonctl unwatch $WL
+kill $WL

@@ -72,3 +72,20 @@ wait_passes() {
 json_field() {
 	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1
 }
+
+# setup_swap MB: swap on a zram device of MB megabytes.
+setup_swap() {
+	if [ ! -e /sys/block/zram0 ] && [ -f /lib/heapmon/extra/order ]; then
+		for m in $(cat /lib/heapmon/extra/order); do
+			insmod /lib/heapmon/extra/$m.ko
+		done
+	fi
+	[ -e /sys/block/zram0 ] || return 1
+	echo lzo-rle > /sys/block/zram0/comp_algorithm 2>/dev/null ||
+		echo lzo > /sys/block/zram0/comp_algorithm
+	echo "${1}M" > /sys/block/zram0/disksize &&
+		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
+}
+
+# majflt PID: major faults of PID so far.
+majflt() { awk '{ print $12 }' /proc/$1/stat; }

@@ -7,7 +7,9 @@
  *
  * AREA is KIND:MIB:PATTERN. KIND is brk (grown with sbrk), mmap (an
  * anonymous private mapping), thp (mmap + MADV_HUGEPAGE, 2 MiB aligned) or
- * nothp (mmap + MADV_NOHUGEPAGE). PATTERN says which pages stay hot: "blockN"
+ * nothp (mmap + MADV_NOHUGEPAGE), or sparse (MIB reserved with
+ * MAP_NORESERVE, and only one page of every PATTERN MiB written: "64"). For
+ * the other kinds PATTERN says which pages stay hot: "blockN"
  * makes every Nth 2 MiB-aligned block hot (so that huge pages never mix hot
  * and cold), "pageN" every Nth 4 KiB page, "none" no page.
  *
@@ -18,6 +20,9 @@
  *
  * -g KIB grows a separate anonymous mapping by KIB every 100 ms, writes the
  * new pages once and never touches them again: a leak (up to 256 MiB).
+ *
+ * -T starts a thread (printed as "thread TID"); -V starts a child that
+ * shares the address space, clone(CLONE_VM) (printed as "vmchild PID").
  *
  * -f forks a child (printed as "child PID") that keeps writing its own
  * copy of every page. SIGUSR1 shrinks each area to its first half (sbrk
@@ -31,7 +36,10 @@
 #include <stdlib.h>
 #include <string.h>
 #include <malloc.h>
+#include <pthread.h>
+#include <sched.h>
 #include <signal.h>
+#include <sys/syscall.h>
 #include <sys/mman.h>
 #include <time.h>
 #include <unistd.h>
@@ -45,6 +53,7 @@ struct area {
 	size_t len;
 	char pattern;		/* 'b' block, 'p' page, 'n' none */
 	char kind;		/* 'b' brk, else a mapping */
+	size_t stride;		/* sparse: bytes between written pages */
 	char *gone;		/* [gone, gone_end) was given back by shrink() */
 	char *gone_end;
 	unsigned long every;
@@ -80,6 +89,17 @@ static char *map_area(const char *kind, size_t len)
 {
 	char *p;
 
+	if (!strcmp(kind, "sparse")) {
+		p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+		if (p == MAP_FAILED) {
+			perror("workload: mmap sparse");
+			exit(1);
+		}
+		/* One page per write, not a huge page each. */
+		madvise(p, len, MADV_NOHUGEPAGE);
+		return p;
+	}
 	if (!strcmp(kind, "brk")) {
 		p = sbrk(len);
 		if (p == (void *)-1) {
@@ -121,6 +141,11 @@ static void parse_area(char *spec)
 	if (a->pattern != 'n' && !a->every)
 		a->every = 1;
 	a->kind = kind[0];
+	if (a->kind == 's') {
+		/* Every page of the sparse area is cold: touched once, at setup. */
+		a->pattern = 'n';
+		a->stride = strtoul(pat, NULL, 0) << 20;
+	}
 	a->base = map_area(kind, a->len);
 }
 
@@ -217,8 +242,42 @@ static void leak_more(size_t kib)
 	end += kib << 10;
 }
 
+static void *thread_main(void *arg)
+{
+	printf("thread %ld\n", (long)syscall(SYS_gettid));
+	fflush(stdout);
+	for (;;)
+		pause();
+	return arg;
+}
+
+static int vmchild_main(void *arg)
+{
+	(void)arg;
+	for (;;)
+		pause();
+	return 0;
+}
+
+static void start_sharers(int thread, int vmchild)
+{
+	static char stack[65536] __attribute__((aligned(16)));
+	pthread_t th;
+	pid_t pid;
+
+	if (thread)
+		pthread_create(&th, NULL, thread_main, NULL);
+	if (vmchild) {
+		pid = clone(vmchild_main, stack + sizeof(stack), CLONE_VM | SIGCHLD, NULL);
+		printf("vmchild %d\n", (int)pid);
+	}
+	/* Let the thread print before "ready". */
+	usleep(100000);
+}
+
 int main(int argc, char **argv)
 {
+	int thread = 0, vmchild = 0;
 	long leak_kib = 0, since_leak = 0;
 	int forking = 0;
 	const char *truth = NULL;
@@ -228,8 +287,12 @@ int main(int argc, char **argv)
 
 	/* malloc must not share the brk heap that the areas grow and shrink. */
 	mallopt(M_MMAP_THRESHOLD, 0);
-	while ((c = getopt(argc, argv, "t:o:fg:")) != -1) {
-		if (c == 't')
+	while ((c = getopt(argc, argv, "t:o:fg:TV")) != -1) {
+		if (c == 'T')
+			thread = 1;
+		else if (c == 'V')
+			vmchild = 1;
+		else if (c == 't')
 			touch_ms = atol(optarg);
 		else if (c == 'g')
 			leak_kib = atol(optarg);
@@ -242,9 +305,19 @@ int main(int argc, char **argv)
 	}
 	for (i = optind; i < argc; i++)
 		parse_area(argv[i]);
-	for (i = 0; i < nareas; i++)
-		memset(areas[i].base, 0x5a, areas[i].len);
+	for (i = 0; i < nareas; i++) {
+		struct area *a = &areas[i];
+		size_t off;
+
+		if (a->stride) {
+			for (off = 0; off < a->len; off += a->stride)
+				a->base[off] = 0x5a;
+			continue;
+		}
+		memset(a->base, 0x5a, a->len);
+	}
 	save_truth(truth);
+	start_sharers(thread, vmchild);
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
 	if (forking) {
@@ -283,6 +356,8 @@ int main(int argc, char **argv)
 			struct area *a = &areas[i];
 			char *p;
 
+			if (a->pattern == 'n')
+				continue;
 			for (p = a->base; p < a->base + a->len; p += PAGE)
 				if (page_hot(a, p))
 					(*(volatile char *)p)++;

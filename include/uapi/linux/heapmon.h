@@ -14,7 +14,17 @@
  * caller sees the module's version and limits and the number of targets, but
  * not which processes they are. Every other command needs CAP_NET_ADMIN
  * (checked by generic netlink) and CAP_SYS_PTRACE (checked by heapmon), and
- * fails with EPERM otherwise. PIDs are read in the caller's PID namespace.
+ * fails with EPERM otherwise.
+ *
+ * PID namespaces: a PID in a request is read in the caller's PID namespace,
+ * and replies give PIDs as the caller sees them. STATUS lists only the
+ * targets visible in the caller's namespace (TARGET_COUNT counts them all).
+ * HEAPMON_CMD_EVENT multicasts, and /sys/kernel/heapmon/targets/<pid>, use
+ * the PID of the initial namespace. The family lives in the initial network
+ * namespace only.
+ * A PID must be a process (a thread group leader), and one address space is
+ * watched once: a thread or a CLONE_VM child of a watched process gets
+ * EINVAL or EEXIST.
  *
  * Terms. A target is a watched process. Its tracked memory is every
  * anonymous private writable mapping: the brk heap and anonymous mmaps, not
@@ -88,6 +98,9 @@
  *       HEAPMON_STATS_A_UNTRACKED_PAGES: NLA_U64, resident pages left out of
  *         the last pass because max_target_pages or max_total_pages was hit
  *       HEAPMON_STATS_A_EVENTS_LOST: NLA_U64, events overwritten in the ring
+ *       HEAPMON_STATS_A_SKIPPED_PASSES: NLA_U64, periods left out because
+ *         the target's mmap lock stayed taken for writing (a pass never
+ *         waits long for it)
  *       HEAPMON_STATS_A_FLAGS: NLA_U32, HEAPMON_WATCH_F_* in force
  *
  * HEAPMON_CMD_REGIONS (dump)
@@ -104,9 +117,10 @@
  * ------------------------
  *   Request:
  *     HEAPMON_A_PID: NLA_U32, required
- *     HEAPMON_A_IDLE_MIN: NLA_U32, only pages with idle >= this
+ *     HEAPMON_A_IDLE_MIN: NLA_U32, at most HEAPMON_REC_IDLE_MAX: only pages
+ *       with idle >= this
  *     HEAPMON_A_ADDR_START, HEAPMON_A_ADDR_END: NLA_U64, only pages that
- *       start in [start, end)
+ *       start in [start, end); start must be below end (EINVAL)
  *   Each message: HEAPMON_A_PID, HEAPMON_A_PASSES (NLA_U64, the pass the
  *   data is from) and one or more
  *     HEAPMON_A_CHUNK: NLA_NESTED, the pages of one 2 MiB-aligned span:
@@ -252,6 +266,7 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_UNTRACKED_PAGES,
 	HEAPMON_STATS_A_EVENTS_LOST,
 	HEAPMON_STATS_A_FLAGS,
+	HEAPMON_STATS_A_SKIPPED_PASSES,
 	__HEAPMON_STATS_A_LAST
 };
 

@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0
+# Resource limits: what a target costs follows what is resident, not what is
+# reserved; max_target_pages and max_total_pages hold, with a clear count of
+# what they left out.
+chunks() { awk '$1 == "heapmon_chunk" { print $2 }' /proc/slabinfo; }
+
+# 64 GiB reserved, one page written in every 64 MiB: 1024 resident pages.
+start_workload /tmp/w17.out sparse:65536:64
+heapmonctl watch $WL -i 200 --detach >/dev/null
+wait_passes $WL 2
+st=$(heapmonctl stats $WL --json)
+tracked=$(json_field "$st" tracked_bytes)
+resident=$(json_field "$st" resident_bytes)
+n=$(chunks)
+kib=$((n * 2136 / 1024))
+[ "$tracked" -ge $((64 << 30)) ] && pass "64 GiB reserved and tracked ($tracked bytes)" ||
+	fail "tracked $tracked, want >= 64 GiB"
+[ "$resident" -ge $((1024 * 4096)) ] && [ "$resident" -lt $((1100 * 4096)) ] &&
+	pass "1024 pages resident ($resident bytes)" || fail "resident $resident, want about 1024 pages"
+# One 2136-byte chunk per 2 MiB span that holds a resident page: 1024 and a
+# few for the process's other memory (slabinfo counts whole slabs, so a
+# little more); one per reserved span would be 32768.
+[ "$n" -ge 1024 ] && [ "$n" -lt 2048 ] &&
+	pass "heapmon keeps $n chunks ($kib KiB) for 1024 resident pages in 64 GiB reserved (32768 spans)" ||
+	fail "$n chunks for 1024 resident pages in 64 GiB, want 1024 to 2047"
+pass_ns=$(json_field "$st" pass_ns)
+echo "# a pass over the 64 GiB reservation took $((pass_ns / 1000)) us"
+heapmonctl unwatch $WL
+kill $WL
+
+# max_target_pages: a target with 2048 pages, a limit of 1000.
+unload_module
+insmod /lib/heapmon/heapmon.ko max_target_pages=1000 max_total_pages=3000
+start_workload /tmp/w17a.out nothp:8:page1
+a=$WL
+heapmonctl watch $a -i 100 --detach >/dev/null
+wait_passes $a 2
+st=$(heapmonctl stats $a --json)
+res=$(json_field "$st" resident_bytes)
+untracked=$(json_field "$st" untracked_pages)
+[ $((res / 4096)) -le 1000 ] && [ $((res / 4096)) -ge 990 ] &&
+	pass "max_target_pages=1000 holds: $((res / 4096)) pages tracked" ||
+	fail "max_target_pages=1000: $((res / 4096)) pages tracked"
+[ "$untracked" -ge 1048 ] && pass "the pages left out are counted: $untracked untracked" ||
+	fail "untracked_pages $untracked, want >= 1048"
+
+# max_total_pages: three such targets share 3000.
+start_workload /tmp/w17b.out nothp:8:page1
+b=$WL
+start_workload /tmp/w17c.out nothp:8:page1
+c=$WL
+heapmonctl watch $b -i 100 --detach >/dev/null
+heapmonctl watch $c -i 100 --detach >/dev/null
+wait_passes $c 3
+total=0
+for p in $a $b $c; do
+	total=$((total + $(json_field "$(heapmonctl stats $p --json)" resident_bytes) / 4096))
+done
+[ "$total" -le 3000 ] && [ "$total" -ge 2900 ] &&
+	pass "max_total_pages=3000 holds over three targets: $total pages" ||
+	fail "max_total_pages=3000: $total pages tracked over three targets"
+kill $a $b $c
+unload_module
+load_module

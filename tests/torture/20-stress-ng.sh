@@ -1,0 +1,30 @@
+# SPDX-License-Identifier: GPL-2.0
+# stress-ng's memory stressors with --verify, every stress-ng process watched.
+if ! command -v stress-ng >/dev/null; then
+	fail "stress-ng is not in the VM"
+	return 0 2>/dev/null || exit 0
+fi
+SECS=${STRESS_SECONDS:-20}
+stress-ng --vm 1 --vm-bytes 32M --mmap 1 --mmap-bytes 32M --brk 1 --mremap 1 \
+	--mremap-bytes 16M --malloc 1 --fork 1 --verify --timeout ${SECS}s \
+	--metrics-brief > /tmp/stress.out 2>&1 &
+sng=$!
+watched=0
+while kill -0 $sng 2>/dev/null; do
+	for p in $(pidof stress-ng); do
+		[ -d /sys/kernel/heapmon/targets/$p ] && continue
+		heapmonctl watch $p -i 20 --detach >/dev/null 2>&1 && watched=$((watched + 1))
+	done
+	sleep 0.5
+done
+wait $sng
+rc=$?
+fails=$(grep -ci 'fail' /tmp/stress.out)
+if [ $rc -eq 0 ] && [ "$fails" -eq 0 ]; then
+	pass "stress-ng vm, mmap, brk, mremap, malloc, fork with --verify: 0 failures, $watched processes watched"
+else
+	fail "stress-ng exit $rc, $fails failure lines: $(grep -i fail /tmp/stress.out | head -n 5)"
+fi
+for p in $(ls /sys/kernel/heapmon/targets); do
+	heapmonctl unwatch $p >/dev/null 2>&1
+done
