@@ -81,8 +81,8 @@ setup_swap() {
 		done
 	fi
 	[ -e /sys/block/zram0 ] || return 1
-	echo lzo-rle > /sys/block/zram0/comp_algorithm 2>/dev/null ||
-		echo lzo > /sys/block/zram0/comp_algorithm
+	grep -q lzo-rle /sys/block/zram0/comp_algorithm &&
+		echo lzo-rle > /sys/block/zram0/comp_algorithm
 	echo "${1}M" > /sys/block/zram0/disksize &&
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
 }
