@@ -4,6 +4,7 @@
 # make module       build heapmon.ko only
 # make heapmonctl   build heapmonctl only (make STATIC=1 for a static binary)
 # make check        unit tests on the host, then the kernel tests in VMs
+# make torture      make check plus the torture suite (debug kernel too)
 # make demo         boot a VM and show heapmon at work
 # make checkpatch   kernel style (checkpatch --strict)
 # make sparse       static checking (make C=2; KDIR=... for one tree, else
@@ -29,6 +30,9 @@ checkpatch:
 check:
 	@tests/check
 
+torture:
+	@tests/check --torture
+
 demo:
 	@tests/demo
 
@@ -41,4 +45,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check demo install clean
+.PHONY: all module sparse heapmonctl checkpatch check torture demo install clean
