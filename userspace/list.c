@@ -22,35 +22,24 @@ static void print_json(const struct hm_status *st)
 int cmd_list(int argc, char **argv)
 {
 	static struct hm_status st;
-	struct hm_nl nl;
 	bool json;
 	int ret;
 
 	ret = parse_json_only(argc, argv, "list", &json);
+	if (!ret)
+		ret = hm_fetch_status("list", &st);
 	if (ret)
 		return ret;
-
-	ret = hm_nl_open(&nl);
-	if (ret)
-		return ret;
-	ret = hm_req_status(&nl, &st);
-	if (ret) {
-		ret = hm_nl_perror(&nl, "list", ret);
-		goto out;
-	}
 	/* STATUS leaves the targets out for unprivileged callers. */
 	if (!st.listed && st.target_count) {
 		fprintf(stderr,
 			"heapmonctl: list: %u targets are watched; run as root to list them\n",
 			st.target_count);
-		ret = EXIT_FAIL;
-		goto out;
+		return EXIT_FAIL;
 	}
 	if (json)
 		print_json(&st);
 	else
 		hm_print_targets(&st);
-out:
-	hm_nl_close(&nl);
-	return ret;
+	return EXIT_OK;
 }

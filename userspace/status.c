@@ -47,30 +47,36 @@ static void print_table(const struct hm_status *st)
 	hm_print_targets(st);
 }
 
-int cmd_status(int argc, char **argv)
+/* STATUS on a connection of its own, for status and list; returns an exit status. */
+int hm_fetch_status(const char *cmd, struct hm_status *st)
 {
-	static struct hm_status st;
 	struct hm_nl nl;
-	bool json;
 	int ret;
-
-	ret = parse_json_only(argc, argv, "status", &json);
-	if (ret)
-		return ret;
 
 	ret = hm_nl_open(&nl);
 	if (ret)
 		return ret;
-	ret = hm_req_status(&nl, &st);
-	if (ret) {
-		ret = hm_nl_perror(&nl, "status", ret);
-		goto out;
-	}
+	ret = hm_req_status(&nl, st);
+	if (ret)
+		ret = hm_nl_perror(&nl, cmd, ret);
+	hm_nl_close(&nl);
+	return ret;
+}
+
+int cmd_status(int argc, char **argv)
+{
+	static struct hm_status st;
+	bool json;
+	int ret;
+
+	ret = parse_json_only(argc, argv, "status", &json);
+	if (!ret)
+		ret = hm_fetch_status("status", &st);
+	if (ret)
+		return ret;
 	if (json)
 		print_json(&st);
 	else
 		print_table(&st);
-out:
-	hm_nl_close(&nl);
-	return ret;
+	return EXIT_OK;
 }

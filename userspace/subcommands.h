@@ -18,6 +18,10 @@ int cmd_regions(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 int cmd_events(int argc, char **argv);
 
+struct hm_status;
+/* STATUS on a connection of its own; errors are printed for cmd. Returns an exit status. */
+int hm_fetch_status(const char *cmd, struct hm_status *st);
+
 /* Prints "usage: heapmonctl NAME USAGE" to stderr and returns EXIT_USAGE. */
 int subcommand_usage(const char *name);
 
