@@ -4,7 +4,7 @@
 # make module       build heapmon.ko only
 # make heapmonctl   build heapmonctl only (make STATIC=1 for a static binary)
 # make check        unit tests on the host, then the kernel tests in VMs
-# make torture      make check plus the torture suite (debug kernel too)
+# make torture      make check on 6.1, 6.12 and the debug kernel, plus the torture suite
 # make demo         boot a VM and show heapmon at work
 # make checkpatch   kernel style (checkpatch --strict)
 # make sparse       static checking (make C=2; KDIR=... for one tree, else
