@@ -132,7 +132,7 @@ static int hm_put_status(struct sk_buff *skb, bool privileged)
 	targets = nla_nest_start(skb, HEAPMON_A_TARGETS);
 	if (!targets)
 		return -EMSGSIZE;
-	if (hm_targets_for_each(0, hm_put_target_entry, &fill))
+	if (hm_targets_for_each(hm_put_target_entry, &fill))
 		return -EMSGSIZE;
 	nla_nest_end(skb, targets);
 	return 0;

@@ -165,18 +165,13 @@ unsigned int hm_target_count(void)
 	return READ_ONCE(hm_nr_targets);
 }
 
-int hm_targets_for_each(unsigned int skip, int (*fn)(struct hm_target *t, void *arg),
-			void *arg)
+int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg)
 {
 	struct hm_target *t;
 	int ret = 0;
 
 	mutex_lock(&hm_targets_lock);
 	list_for_each_entry(t, &hm_targets, node) {
-		if (skip) {
-			skip--;
-			continue;
-		}
 		ret = fn(t, arg);
 		if (ret)
 			break;

@@ -89,11 +89,10 @@ struct hm_target *hm_target_find_mm(const struct mm_struct *mm);
 
 unsigned int hm_target_count(void);
 /*
- * Calls fn for each target under the registry lock, in watch order, starting
- * after skip targets; stops when fn returns nonzero and returns that.
+ * Calls fn for each target under the registry lock, in watch order; stops
+ * when fn returns nonzero and returns that.
  */
-int hm_targets_for_each(unsigned int skip, int (*fn)(struct hm_target *t, void *arg),
-			void *arg);
+int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg);
 
 /* Records an event and, if someone listens, schedules its multicast. */
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);
