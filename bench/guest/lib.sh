@@ -13,3 +13,62 @@ summary() {
 	printf '%-44s median %10s  (min %s, max %s)\n' "$1" "$(median < "$2")" \
 		"$(minimum < "$2")" "$(maximum < "$2")"
 }
+
+# The rest serves `make bench` (bench/run). Every figure is printed as one
+# line "BENCH {json}" that bench/run collects; everything else is progress.
+export PATH=/work/bprogs:$PATH
+REPS=${REPS:-5}
+
+progress() { echo "bench: $*"; }
+
+# calc EXPR: awk arithmetic, printed with up to 4 significant decimals.
+calc() { awk "BEGIN { v = $1; printf \"%.6g\n\", v }"; }
+
+# stats FILE: "MEDIAN MIN MAX N" of the numbers in FILE.
+stats() { echo "$(median < "$1") $(minimum < "$1") $(maximum < "$1") $(wc -l < "$1")"; }
+
+# row PART NAME UNIT VALUES [RATIOS VS]: one figure, with its ratio to VS
+# (measured in the same repetition) when RATIOS is given.
+row() {
+	set -- "$1" "$2" "$3" "$4" "${5:-}" "${6:-}" $(stats "$4")
+	local r=
+	if [ -n "$5" ]; then
+		r=$(stats "$5" | awk -v vs="$6" '{ printf ",\"ratio\":{\"vs\":\"%s\",\"median\":%s,\"min\":%s,\"max\":%s}", vs, $1, $2, $3 }')
+	fi
+	echo "BENCH {\"part\":$1,\"name\":\"$2\",\"unit\":\"$3\",\"median\":$7,\"min\":$8,\"max\":$9,\"n\":${10}$r}"
+}
+
+# row_na PART NAME WHY: a figure this kernel cannot give.
+row_na() { echo "BENCH {\"part\":$1,\"name\":\"$2\",\"na\":\"$3\"}"; }
+
+# start_prog OUTFILE PROG ARGS...: starts PROG in the background and waits
+# for its "ready" line; sets BG to its PID.
+start_prog() {
+	local out=$1 i=0
+	shift
+	"$@" > "$out" &
+	BG=$!
+	while ! grep -q '^ready' "$out" 2>/dev/null && [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
+# stop_prog PID: kills and reaps it.
+stop_prog() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+
+# cpu_ns PID: CPU time PID has used, in ns (from schedstat when the kernel
+# has it, else from the utime and stime ticks of stat).
+cpu_ns() {
+	if [ -r /proc/$1/schedstat ]; then
+		awk '{ print $1 }' /proc/$1/schedstat
+	else
+		awk -v hz=100 '{ printf "%.0f\n", ($14 + $15) * 1e9 / hz }' /proc/$1/stat
+	fi
+}
+
+# uptime_s: seconds since boot, the clock of masim's record.
+uptime_s() { cut -d ' ' -f 1 /proc/uptime; }
+
+# field WORD LINE: the value after WORD in "WORD VALUE WORD VALUE..." output.
+field() { echo "$2" | awk -v w="$1" '{ for (i = 1; i < NF; i++) if ($i == w) { print $(i + 1); exit } }'; }

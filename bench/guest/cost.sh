@@ -1,0 +1,101 @@
+# SPDX-License-Identifier: GPL-2.0
+# Part 1: the cost of one full access-bit pass, per resident page, over a
+# 64 MiB, 256 MiB and 1 GiB heap (heaphold: 4 KiB pages, every page written
+# again every 200 ms). On the same heap, in turn, REPS times:
+#   heapmon: the last pass's pass_ns (watching at 200 ms, after 3 passes);
+#   clear_refs + smaps: write 1 to clear_refs, read smaps (peerscan refs);
+#   idle page tracking: pagemap + page_idle bitmap (peerscan idle);
+#   DAMON: kdamond's CPU time per second, at its default intervals (5 ms
+#   samples, 100 ms aggregation, 10 to 1000 regions) and with as many
+#   regions as it takes to check as many pages per second as the heap has
+#   (one heapmon period, 1 s, covers the heap).
+# A peer's pass is run twice and the second one timed: the first sets the
+# baseline. Per-page figures divide by the heap's pages. For DAMON, CPU ns
+# per second divided by the heap's pages is the cost per page of one period
+# of heapmon's default 1 s: the same unit as a pass's cost per page.
+. /work/bench/guest/lib.sh
+. /work/bench/guest/damon.sh
+SIZES=${SIZES:-64 256 1024}
+rm -f /tmp/c.*
+
+have_idle=0
+[ -w /sys/kernel/mm/page_idle/bitmap ] && have_idle=1
+have_damon=0
+damon_available && have_damon=1
+
+for mib in $SIZES; do
+	pages=$((mib * 256))
+	progress "part 1: $mib MiB heap"
+	start_prog /tmp/hold.out heaphold $mib 200
+	pid=$BG
+	cover=$(damon_cover_regions $pages 1000 5000)
+	i=0
+	while [ $i -lt $REPS ]; do
+		heapmonctl watch $pid -i 200 --detach >/dev/null
+		wait_passes $pid 3
+		s=$(heapmonctl stats $pid --json)
+		heapmonctl unwatch $pid >/dev/null
+		hm=$(calc "$(json_field "$s" pass_ns) / $pages")
+		echo "$hm" >> /tmp/c.$mib.heapmon
+
+		peerscan refs $pid >/dev/null
+		r=$(peerscan refs $pid)
+		v=$(calc "$(field ns "$r") / $pages")
+		echo "$v" >> /tmp/c.$mib.refs
+		calc "$v / $hm" >> /tmp/c.$mib.refs.ratio
+
+		if [ $have_idle = 1 ]; then
+			peerscan idle $pid >/dev/null
+			r=$(peerscan idle $pid)
+			v=$(calc "$(field ns "$r") / $pages")
+			echo "$v" >> /tmp/c.$mib.idle
+			calc "$v / $hm" >> /tmp/c.$mib.idle.ratio
+		fi
+		if [ $have_damon = 1 ]; then
+			v=$(calc "$(damon_cpu_per_s $pid 5000 100000 10 1000 1 3) / $pages")
+			echo "$v" >> /tmp/c.$mib.damon
+			calc "$v / $hm" >> /tmp/c.$mib.damon.ratio
+			v=$(calc "$(damon_cpu_per_s $pid 5000 1000000 $cover $cover 2 3) / $pages")
+			echo "$v" >> /tmp/c.$mib.damoncover
+			calc "$v / $hm" >> /tmp/c.$mib.damoncover.ratio
+		fi
+		i=$((i + 1))
+	done
+	stop_prog $pid
+	row 1 "heapmon pass, $mib MiB" "ns/page" /tmp/c.$mib.heapmon
+	row 1 "clear_refs + smaps pass, $mib MiB" "ns/page" /tmp/c.$mib.refs \
+		/tmp/c.$mib.refs.ratio "heapmon pass"
+	if [ $have_idle = 1 ]; then
+		row 1 "page_idle pass, $mib MiB" "ns/page" /tmp/c.$mib.idle \
+			/tmp/c.$mib.idle.ratio "heapmon pass"
+	else
+		row_na 1 "page_idle pass, $mib MiB" "no CONFIG_IDLE_PAGE_TRACKING in this kernel"
+	fi
+	if [ $have_damon = 1 ]; then
+		row 1 "DAMON default intervals, $mib MiB" "CPU ns/page/s" /tmp/c.$mib.damon \
+			/tmp/c.$mib.damon.ratio "heapmon pass"
+		row 1 "DAMON covering the heap each 1 s ($cover regions), $mib MiB" \
+			"CPU ns/page/s" /tmp/c.$mib.damoncover /tmp/c.$mib.damoncover.ratio "heapmon pass"
+	else
+		row_na 1 "DAMON, $mib MiB" "no CONFIG_DAMON_SYSFS in this kernel"
+	fi
+done
+
+# Growth: per-page cost on the largest heap over the smallest, repetition by
+# repetition (1.0: cost grows in proportion to the heap).
+set -- $SIZES
+small=$1
+eval "large=\${$#}"
+for tool in heapmon refs idle damon damoncover; do
+	[ -s /tmp/c.$small.$tool ] || continue
+	paste /tmp/c.$large.$tool /tmp/c.$small.$tool | awk '{ printf "%.4g\n", $1 / $2 }' \
+		> /tmp/c.growth.$tool
+	case $tool in
+	heapmon) name="heapmon pass" ;;
+	refs) name="clear_refs + smaps pass" ;;
+	idle) name="page_idle pass" ;;
+	damon) name="DAMON default intervals" ;;
+	damoncover) name="DAMON covering the heap each 1 s" ;;
+	esac
+	row 1 "$name: per-page cost, $large MiB over $small MiB" "ratio" /tmp/c.growth.$tool
+done
