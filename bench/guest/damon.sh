@@ -40,7 +40,8 @@ damon_start() {
 	echo on > $DK/state
 }
 
-damon_stop() { echo off > $DK/state; }
+# damon_stop: kdamond ends by itself when its target exits.
+damon_stop() { echo off > $DK/state 2>/dev/null || true; }
 
 damon_kdamond_pid() { cat $DK/pid; }
 
