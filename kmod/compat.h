@@ -8,6 +8,9 @@
 #define _HEAPMON_COMPAT_H
 
 #include <linux/bitops.h>
+#include <linux/mm.h>
+#include <linux/page_idle.h>
+#include <linux/swap.h>
 #include <linux/pgtable.h>
 #include <linux/version.h>
 #include <net/genetlink.h>
@@ -58,5 +61,28 @@ static inline bool hm_pmdp_test_and_clear_young(pmd_t *pmdp)
 	return pmd_young(READ_ONCE(*pmdp)) &&
 	       test_and_clear_bit(_PAGE_BIT_ACCESSED, (unsigned long *)pmdp);
 }
+
+/*
+ * A pass that clears an accessed bit takes a reference away from reclaim,
+ * which asks folio_referenced() whether a folio was used. Where the kernel
+ * has PG_young (CONFIG_PAGE_IDLE_FLAG, which DAMON_VADDR selects: Debian's
+ * 6.12 has it), the bit is kept on the folio, as DAMON keeps it:
+ * folio_referenced() counts and clears PG_young exactly as it would have
+ * counted the PTE's bit, on the classic and the multi-gen LRU alike.
+ * Elsewhere (Debian's 6.1) folio_mark_accessed() is the nearest exported
+ * lever: the classic LRU activates a folio marked twice, and 6.1's multi-gen
+ * LRU keeps a mapped folio whose PG_referenced it sets.
+ */
+#ifdef CONFIG_PAGE_IDLE_FLAG
+static inline void hm_folio_keep_reference(struct folio *folio)
+{
+	folio_set_young(folio);
+}
+#else
+static inline void hm_folio_keep_reference(struct folio *folio)
+{
+	folio_mark_accessed(folio);
+}
+#endif
 
 #endif /* _HEAPMON_COMPAT_H */

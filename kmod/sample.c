@@ -193,13 +193,13 @@ static struct folio *hm_anon_folio(unsigned long pfn)
 }
 
 /*
- * Clearing the accessed bit hides the reference from reclaim; hand it on to
- * the LRU, so that watching a process never makes its hot pages look cold.
+ * Clearing the accessed bit hides the reference from reclaim; hand it on, so
+ * that watching a process never makes its hot pages look cold to reclaim.
  */
 static void hm_pass_on_reference(struct folio *folio, bool young)
 {
 	if (young)
-		folio_mark_accessed(folio);
+		hm_folio_keep_reference(folio);
 }
 
 /* Returns false if the PMD changed under us and should be looked at again. */
