@@ -1,16 +1,20 @@
 # SPDX-License-Identifier: GPL-2.0
 # Part 1: the cost of one full access-bit pass, per resident page, over a
 # 64 MiB, 256 MiB and 1 GiB heap (heaphold: 4 KiB pages, every page written
-# again every 200 ms). On the same heap, in turn, REPS times:
-#   heapmon: the last pass's pass_ns (watching at 200 ms, after 3 passes);
+# again every 100 ms). A pass's cost depends on how many pages it finds
+# accessed, so every measured pass comes at least GAP seconds (longer than
+# one sweep of the heap) after the previous one: it finds every page
+# accessed. On the same heap, in turn, REPS times:
+#   heapmon: the last pass's pass_ns (watching at GAP, after 2 passes);
 #   clear_refs + smaps: write 1 to clear_refs, read smaps (peerscan refs);
 #   idle page tracking: pagemap + page_idle bitmap (peerscan idle);
 #   DAMON: kdamond's CPU time per second, at its default intervals (5 ms
 #   samples, 100 ms aggregation, 10 to 1000 regions) and with as many
 #   regions as it takes to check as many pages per second as the heap has
 #   (one heapmon period, 1 s, covers the heap).
-# A peer's pass is run twice and the second one timed: the first sets the
-# baseline. Per-page figures divide by the heap's pages. For DAMON, CPU ns
+# A peer's pass is run twice, GAP seconds apart, and the second one timed:
+# the first sets the baseline. The rows give the share of the heap each
+# measured pass found accessed. Per-page figures divide by the heap's pages. For DAMON, CPU ns
 # per second divided by the heap's pages is the cost per page of one period
 # of heapmon's default 1 s: the same unit as a pass's cost per page.
 . /work/bench/guest/lib.sh
@@ -26,30 +30,40 @@ damon_available && have_damon=1
 for mib in $SIZES; do
 	pages=$((mib * 256))
 	progress "part 1: $mib MiB heap"
-	start_prog /tmp/hold.out heaphold $mib 200
+	start_prog /tmp/hold.out heaphold $mib 100
 	pid=$BG
 	cover=$(damon_cover_regions $pages 1000 5000)
+	# GAP: twice one sweep of the heap, at least 1 s
+	t0=$(uptime_s)
+	wait_sweeps /tmp/hold.out 2
+	gap=$(awk -v a=$t0 -v b=$(uptime_s) 'BEGIN { g = b - a; print (g < 1) ? 1 : int(g + 0.999) }')
+	progress "part 1: $mib MiB heap: passes $gap s apart"
 	i=0
 	while [ $i -lt $REPS ]; do
-		heapmonctl watch $pid -i 200 --detach >/dev/null
-		wait_passes $pid 3
+		heapmonctl watch $pid -i $((gap * 1000)) --detach >/dev/null
+		wait_passes $pid 2
 		s=$(heapmonctl stats $pid --json)
 		heapmonctl unwatch $pid >/dev/null
 		hm=$(calc "$(json_field "$s" pass_ns) / $pages")
 		echo "$hm" >> /tmp/c.$mib.heapmon
+		calc "$(json_field "$s" touched_bytes) / 4096 / $pages" >> /tmp/c.$mib.heapmon.acc
 
 		peerscan refs $pid >/dev/null
+		sleep $gap
 		r=$(peerscan refs $pid)
 		v=$(calc "$(field ns "$r") / $pages")
 		echo "$v" >> /tmp/c.$mib.refs
 		calc "$v / $hm" >> /tmp/c.$mib.refs.ratio
+		calc "$(field accessed "$r") / $pages" >> /tmp/c.$mib.refs.acc
 
 		if [ $have_idle = 1 ]; then
 			peerscan idle $pid >/dev/null
+			sleep $gap
 			r=$(peerscan idle $pid)
 			v=$(calc "$(field ns "$r") / $pages")
 			echo "$v" >> /tmp/c.$mib.idle
 			calc "$v / $hm" >> /tmp/c.$mib.idle.ratio
+			calc "$(field accessed "$r") / $pages" >> /tmp/c.$mib.idle.acc
 		fi
 		if [ $have_damon = 1 ]; then
 			v=$(calc "$(damon_cpu_per_s $pid 5000 100000 10 1000 1 3) / $pages")
@@ -63,11 +77,16 @@ for mib in $SIZES; do
 	done
 	stop_prog $pid
 	row 1 "heapmon pass, $mib MiB" "ns/page" /tmp/c.$mib.heapmon
+	row 1 "heapmon pass, $mib MiB: share of the heap found accessed" "" /tmp/c.$mib.heapmon.acc
 	row 1 "clear_refs + smaps pass, $mib MiB" "ns/page" /tmp/c.$mib.refs \
 		/tmp/c.$mib.refs.ratio "heapmon pass"
+	row 1 "clear_refs + smaps pass, $mib MiB: share of the heap found accessed" "" \
+		/tmp/c.$mib.refs.acc
 	if [ $have_idle = 1 ]; then
 		row 1 "page_idle pass, $mib MiB" "ns/page" /tmp/c.$mib.idle \
 			/tmp/c.$mib.idle.ratio "heapmon pass"
+		row 1 "page_idle pass, $mib MiB: share of the heap found accessed" "" \
+			/tmp/c.$mib.idle.acc
 	else
 		row_na 1 "page_idle pass, $mib MiB" "no CONFIG_IDLE_PAGE_TRACKING in this kernel"
 	fi
@@ -88,6 +107,7 @@ small=$1
 eval "large=\${$#}"
 for tool in heapmon refs idle damon damoncover; do
 	[ -s /tmp/c.$small.$tool ] || continue
+	[ -s /tmp/c.$large.$tool ] || continue
 	paste /tmp/c.$large.$tool /tmp/c.$small.$tool | awk '{ printf "%.4g\n", $1 / $2 }' \
 		> /tmp/c.growth.$tool
 	case $tool in

@@ -54,6 +54,16 @@ start_prog() {
 	done
 }
 
+# wait_sweeps FILE N: waits until a heaphold writing to FILE has swept its
+# heap N more times.
+wait_sweeps() {
+	local want=$(($(grep -c '^sweep' "$1") + $2)) i=0
+	while [ "$(grep -c '^sweep' "$1")" -lt $want ] && [ $i -lt 1200 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # stop_prog PID: kills and reaps it.
 stop_prog() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
 

@@ -6,15 +6,15 @@
  *   heaphold MIB [SLEEP_MS]
  *
  * Maps MIB MiB in 4 KiB pages, writes each page once, prints
- * "ready PID START END", then writes every page, sleeps SLEEP_MS (default
- * 200) and starts again, until killed.
+ * "ready PID START END", then writes every page, prints "sweep N", sleeps
+ * SLEEP_MS (default 200) and starts again, until killed.
  */
 #include "bench.h"
 
 int main(int argc, char **argv)
 {
 	size_t len, i;
-	unsigned long sleep_ms;
+	unsigned long sleep_ms, n;
 	char *p;
 
 	if (argc < 2) {
@@ -26,9 +26,11 @@ int main(int argc, char **argv)
 	p = map_pages(len);
 	printf("ready %d %p %p\n", getpid(), (void *)p, (void *)(p + len));
 	fflush(stdout);
-	for (;;) {
+	for (n = 1;; n++) {
 		for (i = 0; i < len; i += PAGE)
 			p[i]++;
+		printf("sweep %lu\n", n);
+		fflush(stdout);
 		usleep(sleep_ms * 1000);
 	}
 }

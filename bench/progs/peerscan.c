@@ -3,9 +3,10 @@
  * peerscan: one full access-bit pass over a process's memory, done the way
  * a user without heapmon would do it, timed.
  *
- *   peerscan refs PID     write 1 to /proc/PID/clear_refs (clears the
- *                         accessed bits of every page), then read
- *                         /proc/PID/smaps and add up Referenced
+ *   peerscan refs PID     read /proc/PID/smaps and add up Referenced (the
+ *                         pages accessed since the last pass), then write
+ *                         1 to /proc/PID/clear_refs (clears the accessed
+ *                         bits of every page)
  *   peerscan idle PID     idle page tracking: read /proc/PID/pagemap for
  *                         PID's anonymous private writable mappings, read
  *                         /sys/kernel/mm/page_idle/bitmap for those page
@@ -37,11 +38,6 @@ static int pass_refs(int pid, uint64_t *pages, uint64_t *accessed)
 	FILE *f;
 	int fd;
 
-	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
-	fd = open(path, O_WRONLY);
-	if (fd < 0 || write(fd, "1", 1) != 1)
-		die(path);
-	close(fd);
 	snprintf(path, sizeof(path), "/proc/%d/smaps", pid);
 	f = fopen(path, "r");
 	if (!f)
@@ -53,6 +49,11 @@ static int pass_refs(int pid, uint64_t *pages, uint64_t *accessed)
 			*accessed += kb / 4;
 	}
 	fclose(f);
+	snprintf(path, sizeof(path), "/proc/%d/clear_refs", pid);
+	fd = open(path, O_WRONLY);
+	if (fd < 0 || write(fd, "1", 1) != 1)
+		die(path);
+	close(fd);
 	return 0;
 }
 
