@@ -11,10 +11,24 @@ expect_eq "the forked child is not watched" "$(printf '%s' "$OUT" | grep -c "\"p
 expect_eq "the child has no sysfs directory" "$(ls /sys/kernel/heapmon/targets)" "$parent"
 run heapmonctl stats $child
 expect_match "the child has no statistics" "$OUT" "the process is not watched"
+# The child shares every page with the parent until it writes them. With the
+# parent stopped (it cannot fault), the child writes all 1024 of them: every
+# fault it takes is in the child's address space, none is the parent's.
+kill -STOP $parent
+i=0
+while [ "$(awk '{ print $3 }' /proc/$parent/stat)" != T ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 faults=$(json_field "$(heapmonctl stats $parent --json)" faults)
-sleep 1
-expect_eq "the child's copy-on-write faults are not counted for the parent" \
+child_minflt() { awk '{ print $10 }' /proc/$child/stat; }
+before=$(child_minflt)
+kill -USR1 $child
+i=0
+while [ $(($(child_minflt) - before)) -lt 1024 ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+cow=$(($(child_minflt) - before))
+[ $cow -ge 1024 ] && pass "the child took $cow copy-on-write faults" ||
+	fail "the child took $cow faults, expected at least 1024"
+expect_eq "none of the child's faults is counted for the parent" \
 	"$(json_field "$(heapmonctl stats $parent --json)" faults)" "$faults"
+kill -CONT $parent
 kill $child
 
 # A second target at once.
@@ -47,10 +61,11 @@ run heapmonctl unwatch $second
 expect_eq "an exited target can be unwatched" "$RC" 0
 expect_eq "and then it is gone" "$(ls /sys/kernel/heapmon/targets)" "$parent"
 
-# Unwatch and watch again: statistics start afresh.
+# Unwatch and watch again: statistics start afresh. The second watch has a
+# longer period, so that a slow kernel cannot run 10 passes before the check.
 wait_passes $parent 10
 heapmonctl unwatch $parent
-heapmonctl watch $parent -i 100 --detach >/dev/null
+heapmonctl watch $parent -i 1000 --detach >/dev/null
 wait_passes $parent 2
 maxage=$(heapmonctl pages $parent --json | sed -n 's/.*"age":\([0-9]*\).*/\1/p' | sort -n | tail -n 1)
 passes=$(passes $parent)

@@ -4,13 +4,19 @@
 rm -f /tmp/ns.*
 unshare -p -f sh -c 'workload mmap:1:page1 > /tmp/ns.out & echo $! > /tmp/ns.inner; wait' &
 unshare=$!
-i=0
-while ! grep -q ready /tmp/ns.out 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+wait_for_line /tmp/ns.out '^ready'
 inner=$(cat /tmp/ns.inner)
-children_of() { awk -v p="$1" '$4 == p { print $1 }' /proc/[0-9]*/stat 2>/dev/null; }
+# cat, not awk, reads the stat files: busybox awk gives up at the first file
+# that vanished (a process reaped meanwhile), and a comm may hold spaces.
+children_of() {
+	cat /proc/[0-9]*/stat 2>/dev/null | sed -n 's/^\([0-9]*\) .*) . \([0-9]*\) .*/\1 \2/p' |
+		awk -v p="$1" '$2 == p { print $1 }'
+}
 # unshare forks the namespace's init, which started the workload.
 nsinit=$(children_of $unshare | head -n 1)
 outer=$(children_of $nsinit | head -n 1)
+[ -n "$nsinit" ] && [ -n "$outer" ] ||
+	fail "no namespaced workload: unshare $unshare, its child '$nsinit', grandchild '$outer'"
 inside() { nsenter -t "$nsinit" -p -- "$@"; }
 start_workload /tmp/ns-out.out mmap:1:page1
 outsider=$WL

@@ -24,8 +24,9 @@
  * -T starts a thread (printed as "thread TID"); -V starts a child that
  * shares the address space, clone(CLONE_VM) (printed as "vmchild PID").
  *
- * -f forks a child (printed as "child PID") that keeps writing its own
- * copy of every page. SIGUSR1 shrinks each area to its first half (sbrk
+ * -f forks a child (printed as "child PID") that waits for SIGUSR1, then
+ * keeps writing its own copy of every page: copy-on-write faults on demand,
+ * with the parent's pages shared until then. In the parent, SIGUSR1 shrinks each area to its first half (sbrk
  * down, munmap) and prints "shrunk"; SIGUSR2 adds a 4 MiB brk area and a
  * 4 MiB nothp area, all hot, and prints "grown". Both rewrite TRUTH; after a
  * shrink it also has "gone START END" lines for what was given back.
@@ -324,6 +325,8 @@ int main(int argc, char **argv)
 		pid_t child = fork();
 
 		if (!child) {
+			while (!want_shrink)
+				pause();
 			for (;;) {
 				for (i = 0; i < nareas; i++)
 					memset(areas[i].base, 0x33, areas[i].len);
