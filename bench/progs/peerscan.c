@@ -116,6 +116,25 @@ static uint64_t *heap_pfns(int pid, uint64_t *n)
 }
 
 /*
+ * Reads (or with OUT writes) LEN bytes at OFF; sysfs moves at most a page
+ * per call.
+ */
+static void bitmap_io(int fd, uint64_t *buf, size_t len, off_t off, int out)
+{
+	char *p = (char *)buf;
+	ssize_t n;
+
+	while (len) {
+		n = out ? pwrite(fd, p, len, off) : pread(fd, p, len, off);
+		if (n <= 0)
+			die(out ? "page_idle write" : "page_idle read");
+		p += n;
+		off += n;
+		len -= n;
+	}
+}
+
+/*
  * The bitmap is read and written in 8-byte words of 64 frames; consecutive
  * words are read and written together.
  */
@@ -136,14 +155,12 @@ static int pass_idle(int pid, uint64_t *pages, uint64_t *accessed)
 		/* the run of consecutive words from pfn[i] on */
 		for (j = i; j < n && pfn[j] / 64 <= w1 + 1; j++)
 			w1 = pfn[j] / 64;
-		if (pread(fd, words, (w1 - w0 + 1) * 8, w0 * 8) != (ssize_t)((w1 - w0 + 1) * 8))
-			die("page_idle read");
+		bitmap_io(fd, words, (w1 - w0 + 1) * 8, w0 * 8, 0);
 		for (k = i; k < j; k++)
 			*accessed += !(words[pfn[k] / 64 - w0] >> (pfn[k] % 64) & 1);
 		for (k = 0; k <= w1 - w0; k++)
 			words[k] = ~0ull;
-		if (pwrite(fd, words, (w1 - w0 + 1) * 8, w0 * 8) != (ssize_t)((w1 - w0 + 1) * 8))
-			die("page_idle write");
+		bitmap_io(fd, words, (w1 - w0 + 1) * 8, w0 * 8, 1);
 	}
 	*pages = n;
 	free(words);
