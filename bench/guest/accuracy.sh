@@ -31,9 +31,10 @@ else
 fi
 
 # run_acc TOOL CONFIG OUT: one masim run watched by TOOL; the scores of its
-# snapshots go to OUT.
+# snapshots go to OUT. Fails, and the run does not count, when DAMON's
+# kdamond was not running throughout.
 run_acc() {
-	local pid n=0 t
+	local pid n=0 t ok=0
 	start_prog /tmp/a.out masim $2 /tmp/a.rec
 	pid=$BG
 	if [ $1 = heapmon ]; then
@@ -42,32 +43,36 @@ run_acc() {
 	else
 		damon_start $pid 5000 $((P * 1000)) 10 1000 stat
 		sleep $(calc "2 * $P / 1000")
+		damon_running || ok=1
 	fi
 	kill -USR1 $pid
-	while ! grep -q '^end' /tmp/a.rec; do
+	while ! grep -q '^end' /tmp/a.rec && alive $pid; do
 		if [ $1 = heapmon ]; then
 			t=$(uptime_s)
 			heapmonctl pages $pid --json > /tmp/a.snap.$n 2>/dev/null
-		else
-			damon_regions > /tmp/a.snap.$n
+		elif [ $ok = 0 ]; then
+			damon_regions > /tmp/a.snap.$n || ok=1
 			t=$(uptime_s)
 		fi
 		echo $t > /tmp/a.snap.$n.t
 		n=$((n + 1))
 		sleep 0.05
 	done
-	wait $pid
+	wait $pid || ok=1
 	if [ $1 = heapmon ]; then
 		heapmonctl unwatch $pid >/dev/null 2>&1
 	else
 		damon_stop
 	fi
 	: > $3
+	[ $ok = 0 ] || progress "part 5: masim failed or DAMON's kdamond was not running; run discarded"
 	while [ $n -gt 0 ]; do
 		n=$((n - 1))
 		score /tmp/a.rec $P $(cat /tmp/a.snap.$n.t) $1 < /tmp/a.snap.$n >> $3 2>/dev/null
 		rm -f /tmp/a.snap.$n /tmp/a.snap.$n.t
 	done
+	[ $ok = 0 ] || : > $3
+	return $ok
 }
 
 # summarize SCORES: one line "HP HR CP CR WSS" (means over the second half of
@@ -103,7 +108,7 @@ for cfg in /work/bench/workloads/*.masim; do
 	while [ $i -lt $REPS ]; do
 		progress "part 5: $wl, repetition $((i + 1)) of $REPS"
 		for tool in $tools; do
-			run_acc $tool $cfg /tmp/a.scores
+			run_acc $tool $cfg /tmp/a.scores || continue
 			summarize /tmp/a.scores > /tmp/a.sum
 			set -- $(grep '^steady' /tmp/a.sum)
 			echo $2 >> /tmp/a.$wl.$tool.hp

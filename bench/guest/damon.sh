@@ -40,16 +40,18 @@ damon_start() {
 	echo on > $DK/state
 }
 
+damon_running() { [ "$(cat $DK/state 2>/dev/null)" = on ]; }
+
 # damon_stop: kdamond ends by itself when its target exits.
 damon_stop() { echo off > $DK/state 2>/dev/null || true; }
 
 damon_kdamond_pid() { cat $DK/pid; }
 
 # damon_regions: the monitored regions as of the last aggregation, one
-# "START END NR_ACCESSES" line each.
+# "START END NR_ACCESSES" line each; fails when kdamond is not running.
 damon_regions() {
 	local d s e n
-	echo update_schemes_tried_regions > $DK/state
+	echo update_schemes_tried_regions 2>/dev/null > $DK/state || return 1
 	for d in $DC/schemes/0/tried_regions/[0-9]*; do
 		[ -d "$d" ] || continue
 		read s < $d/start

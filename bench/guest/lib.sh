@@ -46,9 +46,10 @@ row_na() { echo "BENCH {\"part\":$1,\"name\":\"$2\",\"na\":\"$3\"}"; }
 start_prog() {
 	local out=$1 i=0
 	shift
+	rm -f "$out"
 	"$@" > "$out" &
 	BG=$!
-	while ! grep -q '^ready' "$out" 2>/dev/null && [ $i -lt 1200 ]; do
+	while ! grep -q "^ready $BG" "$out" 2>/dev/null && [ $i -lt 1200 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
@@ -63,6 +64,10 @@ wait_sweeps() {
 		i=$((i + 1))
 	done
 }
+
+# alive PID: whether PID runs (a child that exited but is not yet reaped
+# does not).
+alive() { [ -r /proc/$1/stat ] && [ "$(awk '{ print $3 }' /proc/$1/stat 2>/dev/null)" != Z ]; }
 
 # stop_prog PID: kills and reaps it.
 stop_prog() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
