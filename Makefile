@@ -3,8 +3,9 @@
 # make              build heapmon.ko (for KDIR) and heapmonctl
 # make module       build heapmon.ko only
 # make heapmonctl   build heapmonctl only (make STATIC=1 for a static binary)
-# make check        unit tests on the host, then the kernel tests in VMs
-# make torture      make check on 6.1, 6.12 and the debug kernel, plus the torture suite
+# make check        unit tests on the host, then the guest and torture suites
+#                   in VMs on 6.1, 6.12 and the debug kernel
+# make quick        the guest suite on 6.1 and 6.12 only (a few minutes)
 # make demo         boot a VM and show heapmon at work
 # make bench        heapmon against its peers, one VM per kernel
 #                   (KERNELS="6.1 6.12 debug" by default); see README
@@ -32,8 +33,8 @@ checkpatch:
 check:
 	@tests/check
 
-torture:
-	@tests/check --torture
+quick:
+	@tests/check --quick
 
 demo:
 	@tests/demo
@@ -50,4 +51,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check torture demo bench install clean
+.PHONY: all module sparse heapmonctl checkpatch check quick demo bench install clean

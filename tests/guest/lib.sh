@@ -87,5 +87,11 @@ setup_swap() {
 		mkswap /dev/zram0 >/dev/null && swapon /dev/zram0
 }
 
+# swap_ins, swap_outs: pages read from and written to the zram swap device
+# so far. Its block statistics, not /proc/vmstat's pswpin and pswpout, which
+# need CONFIG_VM_EVENT_COUNTERS (off in the debug kernel's tinyconfig base).
+swap_ins() { awk '{ print int($3 / 8) }' /sys/block/zram0/stat; }
+swap_outs() { awk '{ print int($7 / 8) }' /sys/block/zram0/stat; }
+
 # majflt PID: major faults of PID so far.
 majflt() { awk '{ print $12 }' /proc/$1/stat; }

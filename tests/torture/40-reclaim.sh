@@ -17,7 +17,6 @@
 # counts bad runs (over 1000 major faults): watched may have at most one
 # more than unwatched.
 grep -q zram0 /proc/swaps || setup_swap 256
-vmstat() { sed -n "s/^$1 //p" /proc/vmstat; }
 rm -f /tmp/maj.*
 for i in 1 2 3 4 5; do
 	for mode in unwatched watched; do
@@ -28,11 +27,11 @@ for i in 1 2 3 4 5; do
 		start_workload /tmp/hog.out -t 5000 nothp:$((avail / 1024 + 48)):page1
 		hog=$WL
 		sleep 1
-		in=$(vmstat pswpin)
+		in=$(swap_ins)
 		before=$(majflt $target)
 		sleep 8
 		echo $(($(majflt $target) - before)) >> /tmp/maj.$mode
-		echo $(($(vmstat pswpin) - in)) >> /tmp/maj.$mode.swapin
+		echo $(($(swap_ins) - in)) >> /tmp/maj.$mode.swapin
 		[ $mode = watched ] && heapmonctl unwatch $target >/dev/null
 		kill $hog $target
 		wait $hog $target 2>/dev/null
