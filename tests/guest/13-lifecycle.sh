@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0
 # Fork, two targets at once, exit, unwatch and rewatch.
-start_workload /tmp/w13.out -f mmap:4:page2
+# Small pages (nothp): the child's copy-on-write faults are one per page. With
+# THP, khugepaged may collapse the parent's half-copied huge page into a new
+# one, and the child then reuses the old one whole, in one fault.
+start_workload /tmp/w13.out -f nothp:4:page2
 parent=$WL
 child=$(sed -n 's/^child //p' /tmp/w13.out)
 heapmonctl watch $parent -i 100 --detach >/dev/null
