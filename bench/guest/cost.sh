@@ -27,6 +27,20 @@ have_idle=0
 have_damon=0
 damon_available && have_damon=1
 
+# peer_pass KIND: a peerscan pass (the baseline), another GAP seconds later,
+# timed: its cost per page, its ratio to heapmon's ($hm) and its share found
+# accessed go to /tmp/c.$mib.KIND*.
+peer_pass() {
+	local r v
+	peerscan $1 $pid >/dev/null
+	sleep $gap
+	r=$(peerscan $1 $pid)
+	v=$(calc "$(field ns "$r") / $pages")
+	echo "$v" >> /tmp/c.$mib.$1
+	calc "$v / $hm" >> /tmp/c.$mib.$1.ratio
+	calc "$(field accessed "$r") / $pages" >> /tmp/c.$mib.$1.acc
+}
+
 for mib in $SIZES; do
 	pages=$((mib * 256))
 	progress "part 1: $mib MiB heap"
@@ -48,23 +62,8 @@ for mib in $SIZES; do
 		echo "$hm" >> /tmp/c.$mib.heapmon
 		calc "$(json_field "$s" touched_bytes) / 4096 / $pages" >> /tmp/c.$mib.heapmon.acc
 
-		peerscan refs $pid >/dev/null
-		sleep $gap
-		r=$(peerscan refs $pid)
-		v=$(calc "$(field ns "$r") / $pages")
-		echo "$v" >> /tmp/c.$mib.refs
-		calc "$v / $hm" >> /tmp/c.$mib.refs.ratio
-		calc "$(field accessed "$r") / $pages" >> /tmp/c.$mib.refs.acc
-
-		if [ $have_idle = 1 ]; then
-			peerscan idle $pid >/dev/null
-			sleep $gap
-			r=$(peerscan idle $pid)
-			v=$(calc "$(field ns "$r") / $pages")
-			echo "$v" >> /tmp/c.$mib.idle
-			calc "$v / $hm" >> /tmp/c.$mib.idle.ratio
-			calc "$(field accessed "$r") / $pages" >> /tmp/c.$mib.idle.acc
-		fi
+		peer_pass refs
+		[ $have_idle = 1 ] && peer_pass idle
 		if [ $have_damon = 1 ]; then
 			v=$(calc "$(damon_cpu_per_s $pid 5000 100000 10 1000 1 3) / $pages")
 			echo "$v" >> /tmp/c.$mib.damon
