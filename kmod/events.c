@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
+#include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
 
@@ -66,11 +67,13 @@ unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event
 	u64 s;
 
 	spin_lock_irqsave(&ring->lock, flags);
-	s = max(*seq, hm_event_oldest(ring));
+	/* A reader may ask for any seq: past the newest it gets none, later. */
+	s = clamp(*seq, hm_event_oldest(ring), ring->next_seq);
 	while (s < ring->next_seq && n < max)
 		out[n++] = *hm_event_slot(ring, s++);
 	*seq = s;
-	if (s > ring->sealed_seq)
+	/* What was read is never merged into again; what was not stays open. */
+	if (n && s > ring->sealed_seq)
 		ring->sealed_seq = s;
 	spin_unlock_irqrestore(&ring->lock, flags);
 	return n;

@@ -6,6 +6,7 @@
  */
 
 #include <linux/capability.h>
+#include <linux/rwsem.h>
 #include <linux/slab.h>
 #include <net/genetlink.h>
 
@@ -57,15 +58,18 @@ static const struct nla_policy hm_events_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_SEQ_MIN] = { .type = NLA_U64 },
 };
 
-/* Beyond CAP_NET_ADMIN (GENL_ADMIN_PERM): reading another process's memory use. */
-static bool hm_privileged(void)
+/*
+ * Beyond CAP_NET_ADMIN (GENL_ADMIN_PERM): reading another process's memory
+ * use. As for GENL_ADMIN_PERM, both the socket's opener and the sender need it.
+ */
+static bool hm_privileged(const struct sk_buff *skb)
 {
-	return capable(CAP_SYS_PTRACE);
+	return netlink_capable(skb, CAP_SYS_PTRACE);
 }
 
-static int hm_check_perm(struct netlink_ext_ack *extack)
+static int hm_check_perm(const struct sk_buff *skb, struct netlink_ext_ack *extack)
 {
-	if (hm_privileged())
+	if (hm_privileged(skb))
 		return 0;
 	NL_SET_ERR_MSG(extack, "watching processes needs CAP_SYS_PTRACE");
 	return -EPERM;
@@ -172,7 +176,7 @@ static int hm_fill_status(struct sk_buff *skb, void *arg)
 
 static int hm_status_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	bool privileged = netlink_capable(skb, CAP_NET_ADMIN) && hm_privileged();
+	bool privileged = netlink_capable(skb, CAP_NET_ADMIN) && hm_privileged(skb);
 	/* Room for every target there can be: WATCH may run meanwhile. */
 	size_t size = NLMSG_GOODSIZE + hm_max_targets * nla_total_size(3 * nla_total_size(4));
 
@@ -189,7 +193,7 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	pid_t nr;
 	int ret;
 
-	ret = hm_check_perm(info->extack);
+	ret = hm_check_perm(skb, info->extack);
 	if (ret)
 		return ret;
 	ret = hm_get_pid(attrs, info->extack, &nr);
@@ -212,7 +216,7 @@ static int hm_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
 	pid_t nr;
 	int ret;
 
-	ret = hm_check_perm(info->extack);
+	ret = hm_check_perm(skb, info->extack);
 	if (ret)
 		return ret;
 	ret = hm_get_pid(info->attrs, info->extack, &nr);
@@ -289,7 +293,7 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	pid_t nr;
 	int ret;
 
-	ret = hm_check_perm(info->extack);
+	ret = hm_check_perm(skb, info->extack);
 	if (ret)
 		return ret;
 	ret = hm_get_pid(info->attrs, info->extack, &nr);
@@ -299,9 +303,7 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	if (!s.t)
 		return -ENOENT;
 	s.nr = nr;
-	mutex_lock(&s.t->lock);
-	s.st = s.t->stats;
-	mutex_unlock(&s.t->lock);
+	hm_target_stats_get(s.t, &s.st);
 	s.lost = READ_ONCE(s.t->events.lost);
 	ret = hm_reply(info, HEAPMON_CMD_STATS, NLMSG_GOODSIZE, hm_fill_stats, &s);
 	hm_target_put(s.t);
@@ -333,7 +335,7 @@ static int hm_dump_start(struct netlink_callback *cb)
 	pid_t nr;
 	int ret;
 
-	ret = hm_check_perm(cb->extack);
+	ret = hm_check_perm(cb->skb, cb->extack);
 	if (ret)
 		return ret;
 	ret = hm_get_pid(attrs, cb->extack, &nr);
@@ -594,8 +596,12 @@ full:
 
 /* Multicast of new events, from process context (a work item). */
 
-/* Cleared before the family goes away: its group may be someone else's next. */
+/*
+ * Cleared before the family goes away: its group may be someone else's next.
+ * A sender holds hm_netlink_sem for reading from the check to the send.
+ */
 static bool hm_netlink_live;
+static DECLARE_RWSEM(hm_netlink_sem);
 
 bool hm_netlink_has_listeners(void)
 {
@@ -603,12 +609,33 @@ bool hm_netlink_has_listeners(void)
 	       genl_has_listeners(&hm_genl_family, &init_net, 0);
 }
 
+static int hm_send_events(struct hm_target *t, const struct hm_event *batch, unsigned int n)
+{
+	struct sk_buff *skb;
+	unsigned int i;
+	void *hdr;
+
+	skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
+	if (!skb)
+		return -ENOMEM;
+	hdr = genlmsg_put(skb, 0, 0, &hm_genl_family, 0, HEAPMON_CMD_EVENT);
+	/* Listeners may be in any PID namespace: the initial one's number. */
+	if (!hdr || nla_put_u32(skb, HEAPMON_A_PID, pid_nr(t->pid))) {
+		nlmsg_free(skb);
+		return -EMSGSIZE;
+	}
+	for (i = 0; i < n; i++)
+		if (hm_put_event(skb, &batch[i]))
+			break;
+	genlmsg_end(skb, hdr);
+	genlmsg_multicast(&hm_genl_family, skb, 0, 0, GFP_KERNEL);
+	return 0;
+}
+
 void hm_netlink_notify_events(struct hm_target *t)
 {
 	struct hm_event *batch;
-	struct sk_buff *skb;
-	unsigned int i, n;
-	void *hdr;
+	unsigned int n;
 	u64 seq;
 
 	batch = kmalloc_array(HM_EVENT_BATCH, sizeof(*batch), GFP_KERNEL);
@@ -620,22 +647,12 @@ void hm_netlink_notify_events(struct hm_target *t)
 		if (!n)
 			break;
 		t->events.sent_seq = seq;
-		if (!hm_netlink_has_listeners())
-			continue;
-		skb = genlmsg_new(NLMSG_GOODSIZE, GFP_KERNEL);
-		if (!skb)
-			break;
-		hdr = genlmsg_put(skb, 0, 0, &hm_genl_family, 0, HEAPMON_CMD_EVENT);
-		/* Listeners may be in any PID namespace: the initial one's number. */
-		if (!hdr || nla_put_u32(skb, HEAPMON_A_PID, pid_nr(t->pid))) {
-			nlmsg_free(skb);
+		down_read(&hm_netlink_sem);
+		if (hm_netlink_has_listeners() && hm_send_events(t, batch, n)) {
+			up_read(&hm_netlink_sem);
 			break;
 		}
-		for (i = 0; i < n; i++)
-			if (hm_put_event(skb, &batch[i]))
-				break;
-		genlmsg_end(skb, hdr);
-		genlmsg_multicast(&hm_genl_family, skb, 0, 0, GFP_KERNEL);
+		up_read(&hm_netlink_sem);
 	}
 	kfree(batch);
 }
@@ -673,7 +690,11 @@ static const struct genl_ops hm_genl_ops[] = {
 };
 
 static const struct genl_multicast_group hm_mcgrps[] = {
-	{ .name = HEAPMON_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_NET_ADMIN },
+	/*
+	 * Events show where every target maps memory. A subscriber cannot be
+	 * asked for CAP_SYS_PTRACE (6.1 has no bind callback): CAP_SYS_ADMIN.
+	 */
+	{ .name = HEAPMON_MCGRP_EVENTS, .flags = GENL_MCAST_CAP_SYS_ADMIN },
 };
 
 static struct genl_family hm_genl_family __ro_after_init = {
@@ -700,6 +721,8 @@ int __init hm_netlink_init(void)
 
 void hm_netlink_uninit(void)
 {
+	down_write(&hm_netlink_sem);
 	WRITE_ONCE(hm_netlink_live, false);
+	up_write(&hm_netlink_sem);
 	genl_unregister_family(&hm_genl_family);
 }

@@ -28,7 +28,7 @@ void hm_pages_cache_uninit(void)
 
 struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index)
 {
-	struct hm_chunk *chunk = kmem_cache_alloc(hm_chunk_cache, GFP_KERNEL_ACCOUNT);
+	struct hm_chunk *chunk = kmem_cache_alloc(hm_chunk_cache, HM_GFP);
 
 	if (chunk) {
 		bitmap_zero(chunk->present, HM_CHUNK_PAGES);

@@ -18,6 +18,12 @@
 #define HM_CHUNK_LONGS BITS_TO_LONGS(HM_CHUNK_PAGES)
 
 /*
+ * Chunk memory under pressure: fail rather than push the host into the OOM
+ * killer, and quietly; the pass counts what it could not track.
+ */
+#define HM_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
+
+/*
  * 2136 bytes for 512 pages: 4 bytes of record per page plus the chunk's
  * bitmap and header, 4.17 bytes per tracked page when the span is dense.
  * A huge page uses rec[0] and bit 0 alone.

@@ -84,7 +84,7 @@ static bool hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 		c = hm_chunk_alloc(&w->t->pages, index);
 		if (!c)
 			return false;
-		if (xa_err(xa_store(&w->t->pages.chunks, index, c, GFP_KERNEL_ACCOUNT))) {
+		if (xa_err(xa_store(&w->t->pages.chunks, index, c, HM_GFP))) {
 			hm_chunk_free(c);
 			return false;
 		}
@@ -109,6 +109,18 @@ static void hm_keep_pte(struct hm_walk *w, unsigned long addr)
 
 	if (!w->was_huge && test_bit(idx, w->chunk->present))
 		__set_bit(idx, w->cur);
+}
+
+/* The same for what the last pass knew of [addr, end): a huge page, or small ones. */
+static void hm_keep_range(struct hm_walk *w, unsigned long addr, unsigned long end)
+{
+	if (w->was_huge) {
+		__set_bit(0, w->cur);
+		w->cur_huge = true;
+		return;
+	}
+	for (; addr < end; addr += PAGE_SIZE)
+		hm_keep_pte(w, addr);
 }
 
 /* Whether n more units may be tracked; counts them if so. */
@@ -276,12 +288,18 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 
 static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsigned long end)
 {
+	pmd_t pmdval = hm_pmdp_get_lockless(pmd);
 	int tries;
 
-	if (pmd_none(hm_pmdp_get_lockless(pmd)))
+	if (pmd_none(pmdval))
 		return;
 	if (!hm_chunk_begin(w, addr)) {
 		w->untracked++;
+		return;
+	}
+	/* A huge page being migrated: its PMD is a migration entry meanwhile. */
+	if (is_pmd_migration_entry(pmdval)) {
+		hm_keep_range(w, addr, end);
 		return;
 	}
 	/* A PMD that changes under us (split, collapse) is looked at again. */
@@ -294,8 +312,7 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 		}
 	}
 	/* Still changing: keep what the last pass knew of this range. */
-	for (; addr < end; addr += PAGE_SIZE)
-		hm_keep_pte(w, addr);
+	hm_keep_range(w, addr, end);
 }
 
 static void hm_walk_pud(struct hm_walk *w, pud_t *pud, unsigned long addr, unsigned long end)
@@ -404,24 +421,27 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 {
 	struct hm_region_set *old = rcu_dereference_protected(t->regions,
 							      lockdep_is_held(&t->lock));
-	struct hm_target_stats *st = &t->stats;
+	struct hm_hist hist = {};
+	u64 tracked_bytes = 0;
 	unsigned int i;
 
 	hm_regions_carry(w->set, old);
-	memset(&st->hist, 0, sizeof(st->hist));
-	st->tracked_bytes = 0;
 	for (i = 0; i < w->set->nr; i++) {
-		hm_hist_sum(&st->hist, &w->set->r[i].hist);
-		st->tracked_bytes += w->set->r[i].end - w->set->r[i].start;
+		hm_hist_sum(&hist, &w->set->r[i].hist);
+		tracked_bytes += w->set->r[i].end - w->set->r[i].start;
 	}
 	rcu_assign_pointer(t->regions, w->set);
 	hm_target_bump_gen(t);
 	if (old)
 		kvfree_rcu(old, rcu);
-	st->passes = w->pass;
-	st->pass_pages = w->scanned;
-	st->untracked_pages = w->untracked;
-	st->pass_ns = ktime_get_ns() - start_ns;
+	spin_lock(&t->stats_lock);
+	t->stats.hist = hist;
+	t->stats.tracked_bytes = tracked_bytes;
+	t->stats.passes = w->pass;
+	t->stats.pass_pages = w->scanned;
+	t->stats.untracked_pages = w->untracked;
+	t->stats.pass_ns = ktime_get_ns() - start_ns;
+	spin_unlock(&t->stats_lock);
 }
 
 /* The target is gone: keep its last statistics until it is unwatched. */
@@ -444,7 +464,9 @@ static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
 	old = rcu_replace_pointer(t->regions, NULL, lockdep_is_held(&t->lock));
 	if (old)
 		kvfree_rcu(old, rcu);
+	spin_lock(&t->stats_lock);
 	t->stats.passes = 0;
+	spin_unlock(&t->stats_lock);
 	hm_target_bump_gen(t);
 	mutex_unlock(&t->lock);
 	hm_target_set_mm(t, mm);
@@ -477,7 +499,7 @@ void hm_scan_pass(struct hm_target *t)
 
 	task = get_pid_task(t->pid, PIDTYPE_PID);
 	if (task) {
-		mm = get_task_mm(task);
+		mm = hm_process_mm(task);
 		put_task_struct(task);
 	}
 	if (!mm) {
@@ -498,7 +520,9 @@ void hm_scan_pass(struct hm_target *t)
 	w->pass = t->stats.passes + 1;
 	w->baseline = w->pass == 1;
 	if (!hm_mmap_read_trylock(mm)) {
+		spin_lock(&t->stats_lock);
 		t->stats.skipped_passes++;
+		spin_unlock(&t->stats_lock);
 		goto out_unlock;
 	}
 	if (hm_walk_mm(w))

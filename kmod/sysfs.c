@@ -120,11 +120,7 @@ static ssize_t interval_ms_show(struct kobject *kobj, struct kobj_attribute *att
 /* A copy of the last pass's statistics. */
 static void hm_kobj_stats(struct kobject *kobj, struct hm_target_stats *st)
 {
-	struct hm_target *t = hm_kobj_target(kobj);
-
-	mutex_lock(&t->lock);
-	*st = t->stats;
-	mutex_unlock(&t->lock);
+	hm_target_stats_get(hm_kobj_target(kobj), st);
 }
 
 static ssize_t passes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)

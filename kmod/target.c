@@ -108,6 +108,13 @@ void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_a
 		queue_work(hm_wq, &t->notify_work);
 }
 
+void hm_target_stats_get(struct hm_target *t, struct hm_target_stats *st)
+{
+	spin_lock(&t->stats_lock);
+	*st = t->stats;
+	spin_unlock(&t->stats_lock);
+}
+
 void hm_target_kick(struct hm_target *t)
 {
 	mod_delayed_work(hm_wq, &t->pass_work, 0);
@@ -192,6 +199,7 @@ static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_
 	INIT_DELAYED_WORK(&t->pass_work, hm_pass_work);
 	INIT_WORK(&t->notify_work, hm_notify_work);
 	mutex_init(&t->lock);
+	spin_lock_init(&t->stats_lock);
 	hm_pages_init(&t->pages);
 	atomic64_set(&t->faults, 0);
 	atomic64_set(&t->first_faults, 0);
@@ -206,12 +214,41 @@ static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_
 	return t;
 }
 
+/* Must hold hm_targets_lock: the target that sysfs names as pid's number. */
+static struct hm_target *hm_target_lookup_global(struct pid *pid)
+{
+	struct hm_target *t;
+
+	list_for_each_entry(t, &hm_targets, node)
+		if (pid_nr(t->pid) == pid_nr(pid))
+			return t;
+	return NULL;
+}
+
+struct mm_struct *hm_process_mm(struct task_struct *task)
+{
+	struct task_struct *thread;
+	struct mm_struct *mm = get_task_mm(task);
+
+	if (mm)
+		return mm;
+	/* A leader that called pthread_exit() has no mm; its threads do. */
+	rcu_read_lock();
+	for_each_thread(task, thread) {
+		mm = get_task_mm(thread);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
+}
+
 int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		    struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
+	struct hm_target *t, *t2;
 	struct mm_struct *mm;
-	struct hm_target *t;
 	struct pid *pid;
 	int ret;
 
@@ -232,7 +269,7 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		ret = -EINVAL;
 		goto out_task;
 	}
-	mm = get_task_mm(task);
+	mm = hm_process_mm(task);
 	if (!mm) {
 		NL_SET_ERR_MSG(extack, "the process is exiting");
 		ret = -ESRCH;
@@ -248,8 +285,20 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 	t->mm = mm;
 
 	mutex_lock(&hm_targets_lock);
-	if (hm_target_lookup(nr)) {
-		NL_SET_ERR_MSG(extack, "the process is already watched");
+	t2 = hm_target_lookup(nr);
+	if (t2) {
+		if (READ_ONCE(t2->exited))
+			NL_SET_ERR_MSG(extack,
+				       "an exited process with this PID is still watched: unwatch it");
+		else
+			NL_SET_ERR_MSG(extack, "the process is already watched");
+		ret = -EEXIST;
+		goto out_unlock;
+	}
+	/* Its number, in the initial namespace, names a target's sysfs directory. */
+	if (hm_target_lookup_global(pid)) {
+		NL_SET_ERR_MSG(extack,
+			       "an exited process with this PID, outside your PID namespace, is still watched");
 		ret = -EEXIST;
 		goto out_unlock;
 	}
@@ -290,9 +339,13 @@ out_pid:
 	return ret;
 }
 
-/* Takes t off the registry; hm_targets_lock must be held. */
+/*
+ * Takes t off the registry; hm_targets_lock must be held. Its sysfs directory
+ * goes now too: a watch of the same PID may follow at once.
+ */
 static void hm_target_unlink(struct hm_target *t)
 {
+	kobject_del(&t->kobj);
 	list_del_rcu(&t->node);
 	t->listed = false;
 	hm_filter_update(t->mm, -1);
@@ -305,7 +358,6 @@ static void hm_target_destroy(struct hm_target *t)
 	synchronize_rcu();
 	cancel_delayed_work_sync(&t->pass_work);
 	cancel_work_sync(&t->notify_work);
-	kobject_del(&t->kobj);
 	hm_target_put(t);
 }
 

@@ -15,6 +15,7 @@
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
 #include <linux/sched.h>
+#include <linux/spinlock.h>
 #include <linux/workqueue.h>
 
 #include "events.h"
@@ -23,7 +24,7 @@
 
 struct netlink_ext_ack;
 
-/* The last pass's results, read by STATS and sysfs under target->lock. */
+/* The last pass's results, read by STATS and sysfs under target->stats_lock. */
 struct hm_target_stats {
 	u64 passes;
 	u64 tracked_bytes;
@@ -50,7 +51,8 @@ struct hm_target {
 	struct mutex lock;		/* pages, regions updates, stats */
 	struct hm_pages pages;
 	struct hm_region_set __rcu *regions;
-	struct hm_target_stats stats;
+	spinlock_t stats_lock;		/* stats: readers never wait for a pass */
+	struct hm_target_stats stats;	/* written under lock and stats_lock */
 	u32 gen;			/* changes with every pass, never 0: dump consistency */
 
 	atomic64_t faults;
@@ -94,6 +96,9 @@ unsigned int hm_target_count(void);
  */
 int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg);
 
+/* A copy of the last pass's results. */
+void hm_target_stats_get(struct hm_target *t, struct hm_target_stats *st);
+
 /* Records an event and, if someone listens, schedules its multicast. */
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);
 /* Asks for a pass as soon as possible (the target may have exited). */
@@ -105,6 +110,12 @@ static inline void hm_target_bump_gen(struct hm_target *t)
 	if (!++t->gen)
 		t->gen = 1;
 }
+
+/*
+ * The address space of task's thread group, with a reference (mmput), or
+ * NULL once every thread has left it.
+ */
+struct mm_struct *hm_process_mm(struct task_struct *task);
 
 /* Used by the pass: the target's address space changed or went away. */
 void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm);

@@ -41,6 +41,18 @@ for cmd in "unwatch $WL" "stats $WL" "regions $WL" "pages $WL" "events $WL"; do
 	run asuser 65534 heapmonctl $cmd
 	expect_match "non-root $cmd: EPERM" "$OUT" "Operation not permitted"
 done
+# Each capability alone is not enough; CAP_NET_ADMIN with CAP_SYS_PTRACE is.
+run asuser -c net_admin 65534 heapmonctl watch $WL --detach
+expect_eq "watch with CAP_NET_ADMIN alone" "$OUT" \
+	"heapmonctl: watch $WL: Operation not permitted: watching processes needs CAP_SYS_PTRACE"
+run asuser -c sys_ptrace 65534 heapmonctl stats $WL
+expect_match "stats with CAP_SYS_PTRACE alone: EPERM" "$OUT" "Operation not permitted"
+run asuser -c net_admin,sys_ptrace 65534 heapmonctl stats $WL --json
+expect_match "stats with CAP_NET_ADMIN and CAP_SYS_PTRACE" "$OUT" "\"pid\":$WL,\"state\":\"running\""
+# Events show where every target maps memory: subscribing needs CAP_SYS_ADMIN.
+run asuser -c net_admin,sys_ptrace 65534 heapmonctl events $WL --follow
+expect_match "events --follow without CAP_SYS_ADMIN: EPERM" "$OUT" \
+	"^heapmonctl: events $WL: Operation not permitted"
 run asuser 65534 heapmonctl status --json
 expect_match "non-root status sees the count, not the targets" "$OUT" \
 	'"target_count":1}$'

@@ -29,6 +29,12 @@ events=$(heapmonctl events $WL --json)
 expect_match "munmap event" "$events" '"kind":"munmap"'
 expect_match "brk shrink event" "$events" '"kind":"brk_shrink","addr":"0x[0-9a-f]+","len":4194304'
 
+# A reader may ask for events from any seq on, the largest too: it gets none,
+# and the ring goes on as before (adjacent first-touch faults that nobody has
+# read are still merged into one event, below).
+run genlsend -d 7 8:u32:$WL 19:u64:0xffffffffffffffff
+expect_eq "events from seq 2^64-1: none" "$OUT" "ok 0 messages"
+
 first_before=$(json_field "$after" first_faults)
 kill -USR2 $WL
 wait_for_line /tmp/w12.out '^grown'
@@ -36,7 +42,8 @@ wait_passes $WL 3
 events=$(heapmonctl events $WL --json)
 expect_match "brk grow event" "$events" '"kind":"brk_grow","addr":"0x[0-9a-f]+","len":4194304'
 expect_match "mmap event" "$events" '"kind":"mmap","addr":"0x[0-9a-f]+","len":6291456'
-expect_match "first-touch fault events" "$events" '"kind":"fault"'
+expect_match "first-touch faults on adjacent pages make one event" "$events" \
+	'"kind":"fault","addr":"0x[0-9a-f]+","len":[1-9][0-9]{5,}'
 grown=$(heapmonctl stats $WL --json)
 expect_between "growth is tracked" "$(json_field "$grown" resident_bytes)" \
 	$((16 << 20)) $((17 << 20))
@@ -53,3 +60,30 @@ done
 	fail "no faults counted per region"
 heapmonctl unwatch $WL
 kill $WL
+
+# events --follow prints new events as they happen (the multicast group) and
+# ends with the target's exit.
+start_workload /tmp/w12f.out -g 64 mmap:1:page1
+heapmonctl watch $WL -i 100 --detach >/dev/null
+wait_passes $WL 2
+kill -STOP $WL
+heapmonctl events $WL --follow --json > /tmp/follow12.json &
+follower=$!
+sleep 1
+before=$(grep -c '"kind":"fault"' /tmp/follow12.json)
+kill -CONT $WL
+sleep 2
+after=$(grep -c '"kind":"fault"' /tmp/follow12.json)
+[ "$after" -gt "$before" ] && pass "events --follow: $((after - before)) new fault events as they happened" ||
+	fail "events --follow: no new events ($before before, $after after)"
+kill $WL
+i=0
+while kill -0 $follower 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+if kill -0 $follower 2>/dev/null; then
+	kill $follower
+	fail "events --follow did not end when its target exited"
+else
+	pass "events --follow ends when its target exits"
+fi
+expect_match "its last event is the exit" "$(tail -n 1 /tmp/follow12.json)" '"kind":"exit"'
+heapmonctl unwatch $WL

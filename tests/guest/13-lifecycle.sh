@@ -64,6 +64,25 @@ run heapmonctl unwatch $second
 expect_eq "an exited target can be unwatched" "$RC" 0
 expect_eq "and then it is gone" "$(ls /sys/kernel/heapmon/targets)" "$parent"
 
+# A leader that called pthread_exit() is a zombie without an mm while its
+# threads run on: the process is alive, and is watched like any other.
+start_workload /tmp/w13e.out -E -o /tmp/truth-13e nothp:8:page2
+i=0
+while [ "$(awk '{ print $3 }' /proc/$WL/stat)" != Z ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+expect_eq "the workload's leader has exited" "$(awk '{ print $3 }' /proc/$WL/stat)" Z
+run heapmonctl watch $WL -i 200 --detach
+expect_eq "a process with a zombie leader can be watched" "$RC" 0
+wait_passes $WL 12
+expect_eq "zombie leader: the target is running" \
+	"$(cat /sys/kernel/heapmon/targets/$WL/state)" running
+if result=$(heapmonctl pages $WL --json | classify /tmp/truth-13e 5 0.95); then
+	pass "zombie leader: its pages are classified: $result"
+else
+	fail "zombie leader: $result (want >= 0.95)"
+fi
+heapmonctl unwatch $WL
+kill $WL
+
 # Unwatch and watch again: statistics start afresh. The second watch has a
 # longer period, so that a slow kernel cannot run 10 passes before the check.
 wait_passes $parent 10

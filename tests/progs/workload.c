@@ -23,6 +23,9 @@
  *
  * -T starts a thread (printed as "thread TID"); -V starts a child that
  * shares the address space, clone(CLONE_VM) (printed as "vmchild PID").
+ * -E hands the work to a new thread and ends the main thread with
+ * pthread_exit(): the process lives on under a zombie leader, which has no
+ * mm of its own.
  *
  * -f forks a child (printed as "child PID") that waits for SIGUSR1, then
  * keeps writing its own copy of every page: copy-on-write faults on demand,
@@ -276,20 +279,68 @@ static void start_sharers(int thread, int vmchild)
 	usleep(100000);
 }
 
+static long touch_ms = 20;
+static long leak_kib;
+static const char *truth;
+
+/* Writes the hot pages every touch_ms, for ever; shrinks and grows on signals. */
+static void *touch_loop(void *unused)
+{
+	long since_leak = 0;
+	struct timespec ts;
+	int i;
+
+	(void)unused;
+	ts.tv_sec = touch_ms / 1000;
+	ts.tv_nsec = (touch_ms % 1000) * 1000000;
+	for (;;) {
+		if (want_shrink) {
+			want_shrink = 0;
+			shrink();
+			save_truth(truth);
+			printf("shrunk\n");
+			fflush(stdout);
+		}
+		if (want_grow) {
+			want_grow = 0;
+			grow();
+			save_truth(truth);
+			printf("grown\n");
+			fflush(stdout);
+		}
+		for (i = 0; i < nareas; i++) {
+			struct area *a = &areas[i];
+			char *p;
+
+			if (a->pattern == 'n')
+				continue;
+			for (p = a->base; p < a->base + a->len; p += PAGE)
+				if (page_hot(a, p))
+					(*(volatile char *)p)++;
+		}
+		nanosleep(&ts, NULL);
+		since_leak += touch_ms;
+		if (leak_kib && since_leak >= 100) {
+			since_leak = 0;
+			leak_more(leak_kib);
+		}
+	}
+	return NULL;
+}
+
 int main(int argc, char **argv)
 {
-	int thread = 0, vmchild = 0;
-	long leak_kib = 0, since_leak = 0;
+	int thread = 0, vmchild = 0, leader_exits = 0;
 	int forking = 0;
-	const char *truth = NULL;
-	struct timespec ts;
-	long touch_ms = 20;
+	pthread_t worker;
 	int c, i;
 
 	/* malloc must not share the brk heap that the areas grow and shrink. */
 	mallopt(M_MMAP_THRESHOLD, 0);
-	while ((c = getopt(argc, argv, "t:o:fg:TV")) != -1) {
-		if (c == 'T')
+	while ((c = getopt(argc, argv, "t:o:fg:TVE")) != -1) {
+		if (c == 'E')
+			leader_exits = 1;
+		else if (c == 'T')
 			thread = 1;
 		else if (c == 'V')
 			vmchild = 1;
@@ -337,39 +388,10 @@ int main(int argc, char **argv)
 	}
 	printf("ready\n");
 	fflush(stdout);
-
-	ts.tv_sec = touch_ms / 1000;
-	ts.tv_nsec = (touch_ms % 1000) * 1000000;
-	for (;;) {
-		if (want_shrink) {
-			want_shrink = 0;
-			shrink();
-			save_truth(truth);
-			printf("shrunk\n");
-			fflush(stdout);
-		}
-		if (want_grow) {
-			want_grow = 0;
-			grow();
-			save_truth(truth);
-			printf("grown\n");
-			fflush(stdout);
-		}
-		for (i = 0; i < nareas; i++) {
-			struct area *a = &areas[i];
-			char *p;
-
-			if (a->pattern == 'n')
-				continue;
-			for (p = a->base; p < a->base + a->len; p += PAGE)
-				if (page_hot(a, p))
-					(*(volatile char *)p)++;
-		}
-		nanosleep(&ts, NULL);
-		since_leak += touch_ms;
-		if (leak_kib && since_leak >= 100) {
-			since_leak = 0;
-			leak_more(leak_kib);
-		}
+	if (leader_exits) {
+		pthread_create(&worker, NULL, touch_loop, NULL);
+		pthread_exit(NULL);
 	}
+	touch_loop(NULL);
+	return 0;
 }

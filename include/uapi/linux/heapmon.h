@@ -13,8 +13,10 @@
  * Permissions: HEAPMON_CMD_STATUS is open to every user; an unprivileged
  * caller sees the module's version and limits and the number of targets, but
  * not which processes they are. Every other command needs CAP_NET_ADMIN
- * (checked by generic netlink) and CAP_SYS_PTRACE (checked by heapmon), and
- * fails with EPERM otherwise.
+ * (checked by generic netlink) and CAP_SYS_PTRACE (checked by heapmon), both
+ * of the socket's opener and of the sender, and fails with EPERM otherwise.
+ * Joining HEAPMON_MCGRP_EVENTS needs CAP_SYS_ADMIN: its events show where
+ * every target maps memory, and a group cannot ask for CAP_SYS_PTRACE.
  *
  * PID namespaces: a PID in a request is read in the caller's PID namespace,
  * and replies give PIDs as the caller sees them. STATUS lists only the
@@ -142,7 +144,7 @@
  *   Each message: HEAPMON_A_PID and one or more HEAPMON_A_EVENT (below),
  *   oldest first. The ring holds the newest HEAPMON_EVENT_RING events.
  *
- * HEAPMON_CMD_EVENT (multicast on HEAPMON_MCGRP_EVENTS, CAP_NET_ADMIN)
+ * HEAPMON_CMD_EVENT (multicast on HEAPMON_MCGRP_EVENTS, CAP_SYS_ADMIN)
  * --------------------------------------------------------------------
  *   HEAPMON_A_PID and one or more HEAPMON_A_EVENT: NLA_NESTED
  *     HEAPMON_EVENT_A_SEQ: NLA_U64, per target, from 1, without gaps
