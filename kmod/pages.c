@@ -34,7 +34,7 @@ struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index)
 		bitmap_zero(chunk->present, HM_CHUNK_PAGES);
 		WRITE_ONCE(chunk->owner, owner);
 		WRITE_ONCE(chunk->index, index);
-		chunk->pass = 0;
+		chunk->walk = 0;
 		chunk->units = 0;
 		chunk->huge = false;
 	}

@@ -32,7 +32,7 @@ struct hm_chunk {
 	unsigned long present[HM_CHUNK_LONGS];	/* as of the last finished pass */
 	struct hm_pages *owner;			/* with index: which chunk this is, for */
 	unsigned long index;			/* readers of a recycled one (see pages.c) */
-	u64 pass;				/* the last pass that visited it */
+	u64 walk;				/* the last walk that visited it */
 	u16 units;				/* 4 KiB pages counted against the limits */
 	bool huge;
 	u32 rec[HM_CHUNK_PAGES];

@@ -276,6 +276,14 @@ void hm_probes_stop(void)
 	mutex_unlock(&hm_probes_lock);
 }
 
+/* Hits the probe could not handle: a kprobe hit inside another, or no free kretprobe instance. */
+static unsigned long hm_probe_missed(const struct hm_probe *p)
+{
+	if (p->kp)
+		return p->kp->nmissed;
+	return p->rp->nmissed + p->rp->kp.nmissed;
+}
+
 ssize_t hm_probes_show(char *buf)
 {
 	ssize_t len = 0;
@@ -286,7 +294,8 @@ ssize_t hm_probes_show(char *buf)
 	for (i = 0; i < ARRAY_SIZE(hm_probes); i++) {
 		p = &hm_probes[i];
 		if (p->active)
-			len += sysfs_emit_at(buf, len, "%s active\n", p->symbol);
+			len += sysfs_emit_at(buf, len, "%s active, missed %lu\n", p->symbol,
+					     hm_probe_missed(p));
 		else if (p->error)
 			len += sysfs_emit_at(buf, len, "%s unavailable (%d)\n", p->symbol,
 					     p->error);

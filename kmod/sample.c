@@ -10,6 +10,11 @@
  * while only the mmap read lock is held, so the PTE table is entered under
  * RCU and the PMD re-checked once its lock is taken (what pte_offset_map_lock()
  * does, which 6.12 does not export).
+ *
+ * The walk holds the read lock of the target's mmap lock, which its mmap,
+ * munmap and brk wait for. When one of them waits, the walk lets it in
+ * between two page tables (2 MiB spans) and takes the lock again, then goes
+ * on from the same address in whatever mapping is there now.
  */
 
 #include <linux/delay.h>
@@ -33,6 +38,7 @@ struct hm_walk {
 	struct hm_target *t;
 	struct mm_struct *mm;
 	u64 pass;
+	u64 walk;			/* stamps the chunks this walk visits */
 	bool baseline;			/* the watch's first pass: no period to count yet */
 	struct hm_region_set *set;	/* being built */
 	struct hm_region *region;	/* the region being walked */
@@ -47,6 +53,7 @@ struct hm_walk {
 
 	u64 scanned;
 	u64 untracked;
+	unsigned long resume;		/* nonzero: stopped here for an mmap writer */
 };
 
 static void hm_chunk_end(struct hm_walk *w)
@@ -59,7 +66,7 @@ static void hm_chunk_end(struct hm_walk *w)
 	units = w->cur_huge ? HM_CHUNK_PAGES : bitmap_weight(w->cur, HM_CHUNK_PAGES);
 	hm_pages_account(&w->t->pages, (long)units - c->units);
 	c->units = units;
-	c->pass = w->pass;
+	c->walk = w->walk;
 	WRITE_ONCE(c->huge, w->cur_huge);
 	bitmap_copy(c->present, w->cur, HM_CHUNK_PAGES);
 	if (!units) {
@@ -323,6 +330,10 @@ static void hm_walk_pud(struct hm_walk *w, pud_t *pud, unsigned long addr, unsig
 	do {
 		next = pmd_addr_end(addr, end);
 		hm_walk_pmd(w, pmd, addr, next);
+		if (next != end && mmap_lock_is_contended(w->mm)) {
+			w->resume = next;
+			return;
+		}
 		cond_resched();
 	} while (pmd++, addr = next, addr != end);
 }
@@ -336,7 +347,7 @@ static void hm_walk_p4d(struct hm_walk *w, p4d_t *p4d, unsigned long addr, unsig
 		next = pud_addr_end(addr, end);
 		if (!pud_none(*pud) && !pud_bad(*pud) && !pud_leaf(*pud))
 			hm_walk_pud(w, pud, addr, next);
-	} while (pud++, addr = next, addr != end);
+	} while (!w->resume && (pud++, addr = next, addr != end));
 }
 
 static void hm_walk_range(struct hm_walk *w, unsigned long addr, unsigned long end)
@@ -355,8 +366,8 @@ static void hm_walk_range(struct hm_walk *w, unsigned long addr, unsigned long e
 			p4d_next = p4d_addr_end(p4d_addr, next);
 			if (!p4d_none(*p4d) && !p4d_bad(*p4d))
 				hm_walk_p4d(w, p4d, p4d_addr, p4d_next);
-		} while (p4d++, p4d_addr = p4d_next, p4d_addr != next);
-	} while (pgd++, addr = next, addr != end);
+		} while (!w->resume && (p4d++, p4d_addr = p4d_next, p4d_addr != next));
+	} while (!w->resume && (pgd++, addr = next, addr != end));
 }
 
 /* Chunks no tracked mapping reaches any more (unmapped, shrunk) drop out. */
@@ -367,7 +378,7 @@ static void hm_sweep(struct hm_walk *w)
 	unsigned long index;
 
 	xa_for_each(&pages->chunks, index, c) {
-		if (c->pass == w->pass)
+		if (c->walk == w->walk)
 			continue;
 		xa_erase(&pages->chunks, index);
 		hm_pages_account(pages, -(long)c->units);
@@ -394,27 +405,93 @@ static bool hm_want_flush(const struct hm_target *t)
 	return READ_ONCE(hm_flush_tlb);
 }
 
-/* Walks every tracked mapping; returns the new region set, or NULL (no memory). */
-static struct hm_region_set *hm_walk_mm(struct hm_walk *w)
+/*
+ * A pass never waits behind the target's mmap writers (nor for ever behind a
+ * reader stuck in a page fault on a dead file server): it tries for a few
+ * milliseconds, then leaves this period out.
+ */
+static bool hm_mmap_read_trylock(struct mm_struct *mm)
 {
-	VMA_ITERATOR(vmi, w->mm, 0);
-	struct vm_area_struct *vma;
+	int tries;
 
-	w->set = hm_regions_alloc(w->mm->map_count);
+	for (tries = 0; tries < 10; tries++) {
+		if (mmap_read_trylock(mm))
+			return true;
+		usleep_range(1000, 2000);
+	}
+	return false;
+}
+
+/* Makes w->region the region of [start, end of vma); false if out of memory. */
+static bool hm_walk_region(struct hm_walk *w, struct vm_area_struct *vma, unsigned long start)
+{
+	struct hm_region_set *set = w->set;
+	struct hm_region *last = set->nr ? &set->r[set->nr - 1] : NULL;
+
+	/* Resumed inside the mapping it left: still one region. */
+	if (last && vma->vm_start < start && last->end == start) {
+		last->end = vma->vm_end;
+		w->region = last;
+		return true;
+	}
+	w->region = hm_regions_append(&w->set, start, vma->vm_end, hm_vma_kind(vma));
+	return w->region;
+}
+
+/*
+ * Walks every tracked mapping into a new region set (w->set), taking and
+ * dropping the mmap lock. 0, or -EAGAIN (the lock could not be had: the set
+ * is incomplete) or -ENOMEM; on error there is no set.
+ */
+static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
+{
+	struct vm_area_struct *vma;
+	unsigned long addr = 0, start;
+	int ret = 0;
+
+	w->set = hm_regions_alloc(nr_hint);
 	if (!w->set)
-		return NULL;
-	for_each_vma(vmi, vma) {
+		return -ENOMEM;
+	if (!hm_mmap_read_trylock(w->mm)) {
+		ret = -EAGAIN;
+		goto out;
+	}
+	while ((vma = find_vma(w->mm, addr))) {
+		addr = vma->vm_end;
 		if (!hm_vma_tracked(vma))
 			continue;
-		w->region = hm_regions_append(&w->set, vma->vm_start, vma->vm_end,
-					      hm_vma_kind(vma));
-		if (!w->region)
+		start = max(w->resume, vma->vm_start);
+		w->resume = 0;
+		if (!hm_walk_region(w, vma, start)) {
+			ret = -ENOMEM;
 			break;
-		hm_walk_range(w, vma->vm_start, vma->vm_end);
+		}
+		hm_walk_range(w, start, vma->vm_end);
+		if (!w->resume && !mmap_lock_is_contended(w->mm))
+			continue;
+		/* Let the mmap writer in, then go on from where the walk stopped. */
+		if (w->resume) {
+			w->region->end = w->resume;
+			addr = w->resume;
+		}
+		w->resume = addr;
+		mmap_read_unlock(w->mm);
+		cond_resched();
+		if (!hm_mmap_read_trylock(w->mm)) {
+			ret = -EAGAIN;
+			goto out;
+		}
 	}
+	mmap_read_unlock(w->mm);
+out:
 	hm_chunk_end(w);
+	if (ret) {
+		kvfree(w->set);
+		w->set = NULL;
+		return ret;
+	}
 	hm_sweep(w);
-	return w->set;
+	return 0;
 }
 
 static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
@@ -473,29 +550,14 @@ static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
 	hm_target_event(t, HEAPMON_EVENT_EXEC, 0, 0, 0);
 }
 
-/*
- * A pass never waits behind the target's mmap writers (nor for ever behind a
- * reader stuck in a page fault on a dead file server): it tries for a few
- * milliseconds, then leaves this period out.
- */
-static bool hm_mmap_read_trylock(struct mm_struct *mm)
-{
-	int tries;
-
-	for (tries = 0; tries < 10; tries++) {
-		if (mmap_read_trylock(mm))
-			return true;
-		usleep_range(1000, 2000);
-	}
-	return false;
-}
-
 void hm_scan_pass(struct hm_target *t)
 {
 	struct task_struct *task;
 	struct mm_struct *mm = NULL;
+	struct hm_region_set *set;
 	struct hm_walk *w;
 	u64 start_ns;
+	int ret;
 
 	task = get_pid_task(t->pid, PIDTYPE_PID);
 	if (task) {
@@ -518,19 +580,19 @@ void hm_scan_pass(struct hm_target *t)
 	mutex_lock(&t->lock);
 	start_ns = ktime_get_ns();
 	w->pass = t->stats.passes + 1;
+	w->walk = ++t->walks;
 	w->baseline = w->pass == 1;
-	if (!hm_mmap_read_trylock(mm)) {
+	set = rcu_dereference_protected(t->regions, lockdep_is_held(&t->lock));
+	ret = hm_walk_mm(w, set ? set->nr : 0);
+	if (!ret)
+		hm_publish(t, w, start_ns);
+	if (ret == -EAGAIN) {
 		spin_lock(&t->stats_lock);
 		t->stats.skipped_passes++;
 		spin_unlock(&t->stats_lock);
-		goto out_unlock;
 	}
-	if (hm_walk_mm(w))
-		hm_publish(t, w, start_ns);
-	mmap_read_unlock(mm);
-	if (hm_want_flush(t))
+	if (w->scanned && hm_want_flush(t))
 		on_each_cpu(hm_flush_tlb_local, NULL, true);
-out_unlock:
 	mutex_unlock(&t->lock);
 	kfree(w);
 out_mm:

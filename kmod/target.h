@@ -54,6 +54,7 @@ struct hm_target {
 	spinlock_t stats_lock;		/* stats: readers never wait for a pass */
 	struct hm_target_stats stats;	/* written under lock and stats_lock */
 	u32 gen;			/* changes with every pass, never 0: dump consistency */
+	u64 walks;			/* page-table walks begun, finished or not */
 
 	atomic64_t faults;
 	atomic64_t first_faults;

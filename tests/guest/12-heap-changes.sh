@@ -29,6 +29,8 @@ events=$(heapmonctl events $WL --json)
 expect_match "munmap event" "$events" '"kind":"munmap"'
 expect_match "brk shrink event" "$events" '"kind":"brk_shrink","addr":"0x[0-9a-f]+","len":4194304'
 
+expect_eq "all six probes are active on this kernel, none missed a hit" \
+	"$(grep -c ' active, missed 0$' /sys/kernel/heapmon/probes)" 6
 # A reader may ask for events from any seq on, the largest too: it gets none,
 # and the ring goes on as before (adjacent first-touch faults that nobody has
 # read are still merged into one event, below).

@@ -102,7 +102,8 @@
  *       HEAPMON_STATS_A_EVENTS_LOST: NLA_U64, events overwritten in the ring
  *       HEAPMON_STATS_A_SKIPPED_PASSES: NLA_U64, periods left out because
  *         the target's mmap lock stayed taken for writing (a pass never
- *         waits long for it)
+ *         waits long for it), at the start or after the pass let a writer
+ *         in; the pages a left-out pass reached count it with the next
  *       HEAPMON_STATS_A_FLAGS: NLA_U32, HEAPMON_WATCH_F_* in force
  *
  * HEAPMON_CMD_REGIONS (dump)
