@@ -24,8 +24,8 @@
 #define HM_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 /*
- * 2136 bytes for 512 pages: 4 bytes of record per page plus the chunk's
- * bitmap and header, 4.17 bytes per tracked page when the span is dense.
+ * 2144 bytes for 512 pages: 4 bytes of record per page plus the chunk's
+ * bitmap and header, 4.19 bytes per tracked page when the span is dense.
  * A huge page uses rec[0] and bit 0 alone.
  */
 struct hm_chunk {
