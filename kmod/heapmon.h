@@ -10,6 +10,7 @@
 extern unsigned int hm_max_targets;
 extern unsigned long hm_max_target_pages;
 extern unsigned long hm_max_total_pages;
+extern unsigned int hm_max_memory_mb;
 extern bool hm_flush_tlb;
 
 #endif /* _HEAPMON_H */

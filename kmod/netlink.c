@@ -128,7 +128,9 @@ static int hm_put_status(struct sk_buff *skb, bool privileged)
 	    nla_put_u32(skb, HEAPMON_A_MAX_TARGETS, hm_max_targets) ||
 	    hm_put_u64(skb, HEAPMON_A_MAX_TARGET_PAGES, hm_max_target_pages, HEAPMON_A_PAD) ||
 	    hm_put_u64(skb, HEAPMON_A_MAX_TOTAL_PAGES, hm_max_total_pages, HEAPMON_A_PAD) ||
-	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, hm_target_count()))
+	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, hm_target_count()) ||
+	    nla_put_u32(skb, HEAPMON_A_MAX_MEMORY_MB, hm_max_memory_mb) ||
+	    hm_put_u64(skb, HEAPMON_A_MEMORY_BYTES, hm_pages_memory_bytes(), HEAPMON_A_PAD))
 		return -EMSGSIZE;
 	if (!privileged)
 		return 0;

@@ -52,6 +52,9 @@
  *     HEAPMON_A_MAX_TARGET_PAGES: NLA_U64, the max_target_pages parameter
  *     HEAPMON_A_MAX_TOTAL_PAGES: NLA_U64, the max_total_pages parameter
  *     HEAPMON_A_TARGET_COUNT: NLA_U32, targets currently watched
+ *     HEAPMON_A_MAX_MEMORY_MB: NLA_U32, the max_memory_mb parameter
+ *     HEAPMON_A_MEMORY_BYTES: NLA_U64, bytes of per-page records now held
+ *       for all targets (counted against max_memory_mb)
  *     HEAPMON_A_TARGETS: NLA_NESTED, privileged callers only, one per target:
  *       0: NLA_NESTED
  *         HEAPMON_TARGET_A_PID: NLA_U32
@@ -98,7 +101,8 @@
  *       HEAPMON_STATS_A_PASS_NS: NLA_U64, the last pass's duration
  *       HEAPMON_STATS_A_PASS_PAGES: NLA_U64, page table entries it visited
  *       HEAPMON_STATS_A_UNTRACKED_PAGES: NLA_U64, resident pages left out of
- *         the last pass because max_target_pages or max_total_pages was hit
+ *         the last pass because max_target_pages, max_total_pages or
+ *         max_memory_mb was hit (or memory ran out)
  *       HEAPMON_STATS_A_EVENTS_LOST: NLA_U64, events overwritten in the ring
  *       HEAPMON_STATS_A_SKIPPED_PASSES: NLA_U64, periods left out because
  *         the target's mmap lock stayed taken for writing (a pass never
@@ -218,6 +222,8 @@ enum heapmon_attr {
 	HEAPMON_A_SEQ_MIN,
 	HEAPMON_A_EVENT,
 	HEAPMON_A_PAD,
+	HEAPMON_A_MAX_MEMORY_MB,
+	HEAPMON_A_MEMORY_BYTES,
 	__HEAPMON_A_LAST
 };
 
