@@ -139,8 +139,10 @@
  *         can be set, and it stands for the whole 2 MiB huge page.
  *       HEAPMON_CHUNK_A_RECORDS: NLA_BINARY, one u32 per set bit, in bit
  *         order: HEAPMON_REC_TOUCHED(r), HEAPMON_REC_IDLE(r), HEAPMON_REC_AGE(r)
- *   The data changes with every pass: a dump that spans a pass is marked
- *   NLM_F_DUMP_INTR and should be retried.
+ *   The records are copied when the dump starts (about 2 KiB for each 2 MiB
+ *   span of the range that holds a tracked page, charged to the caller;
+ *   ENOMEM when that cannot be had), so every message is from the same
+ *   pass, however many passes run while the dump is read.
  *
  * HEAPMON_CMD_EVENTS (dump)
  * -------------------------
