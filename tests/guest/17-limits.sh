@@ -72,7 +72,7 @@ st=$(heapmonctl stats $WL --json)
 mem=$(cat /sys/kernel/heapmon/memory_bytes)
 pages=$(($(json_field "$st" resident_bytes) / 4096))
 untracked=$(json_field "$st" untracked_pages)
-[ "$mem" -le $((1 << 20)) ] && [ "$mem" -gt $((1 << 20) - 4096)) ] &&
+[ "$mem" -le $((1 << 20)) ] && [ "$mem" -gt $(((1 << 20) - 4096)) ] &&
 	pass "max_memory_mb=1 holds: $mem bytes of records" ||
 	fail "max_memory_mb=1: $mem bytes of records"
 [ "$pages" -lt 500 ] && [ $((pages + untracked)) -ge 1024 ] &&
