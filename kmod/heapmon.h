@@ -4,12 +4,13 @@
 
 #include <linux/types.h>
 
-#define HEAPMON_VERSION "0.2.0"
+#define HEAPMON_VERSION "0.3.0"
 
 /* Module parameters (see main.c for their meaning and defaults). */
 extern unsigned int hm_max_targets;
 extern unsigned long hm_max_target_pages;
 extern unsigned long hm_max_total_pages;
+extern unsigned int hm_max_memory_mb;
 extern bool hm_flush_tlb;
 
 #endif /* _HEAPMON_H */

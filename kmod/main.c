@@ -26,6 +26,11 @@ module_param_named(max_total_pages, hm_max_total_pages, ulong, 0444);
 MODULE_PARM_DESC(max_total_pages,
 		 "Most resident pages tracked over all targets (default 16777216)");
 
+unsigned int hm_max_memory_mb = 256;
+module_param_named(max_memory_mb, hm_max_memory_mb, uint, 0444);
+MODULE_PARM_DESC(max_memory_mb,
+		 "Most memory for per-page records over all targets, in MiB (default 256)");
+
 /*
  * Measured on a hot-page workload (see the README): without a flush, pages
  * served from cached TLB entries look idle.
@@ -42,8 +47,8 @@ static int __init heapmon_init(void)
 {
 	int ret;
 
-	if (!hm_max_targets || !hm_max_target_pages || !hm_max_total_pages) {
-		pr_err("max_targets, max_target_pages and max_total_pages must be nonzero\n");
+	if (!hm_max_targets || !hm_max_target_pages || !hm_max_total_pages || !hm_max_memory_mb) {
+		pr_err("max_targets, max_target_pages, max_total_pages and max_memory_mb must be nonzero\n");
 		return -EINVAL;
 	}
 	if (hm_max_targets > HM_MAX_TARGETS_LIMIT) {

@@ -128,7 +128,9 @@ static int hm_put_status(struct sk_buff *skb, bool privileged)
 	    nla_put_u32(skb, HEAPMON_A_MAX_TARGETS, hm_max_targets) ||
 	    hm_put_u64(skb, HEAPMON_A_MAX_TARGET_PAGES, hm_max_target_pages, HEAPMON_A_PAD) ||
 	    hm_put_u64(skb, HEAPMON_A_MAX_TOTAL_PAGES, hm_max_total_pages, HEAPMON_A_PAD) ||
-	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, hm_target_count()))
+	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, hm_target_count()) ||
+	    nla_put_u32(skb, HEAPMON_A_MAX_MEMORY_MB, hm_max_memory_mb) ||
+	    hm_put_u64(skb, HEAPMON_A_MEMORY_BYTES, hm_pages_memory_bytes(), HEAPMON_A_PAD))
 		return -EMSGSIZE;
 	if (!privileged)
 		return 0;
@@ -312,12 +314,23 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 
 /* Dumps: REGIONS, PAGES, EVENTS. The cursor lives in cb->ctx. */
 
-struct hm_dump_ctx {
-	struct hm_target *t;
-	u64 pos;		/* regions: index; pages: chunk index; events: seq */
-	u64 start;		/* pages: address range and idle filter */
+/*
+ * PAGES sends a copy of the records, taken when the dump starts: every
+ * message is from the same pass however many passes run meanwhile.
+ */
+struct hm_pages_snap {
+	u64 passes;		/* the pass the records are from */
+	u64 start;		/* the request's address range and idle filter */
 	u64 end;
 	u32 idle_min;
+	unsigned int nr;
+	struct hm_chunk c[];
+};
+
+struct hm_dump_ctx {
+	struct hm_target *t;
+	u64 pos;		/* regions: index; pages: index in snap; events: seq */
+	struct hm_pages_snap *snap;	/* pages */
 	pid_t nr;		/* the target, as the caller named it */
 	bool sent;		/* pages: the first message is out */
 };
@@ -346,22 +359,8 @@ static int hm_dump_start(struct netlink_callback *cb)
 	if (!ctx->t)
 		return -ENOENT;
 	ctx->nr = nr;
-	ctx->end = U64_MAX;
-	if (attrs[HEAPMON_A_IDLE_MIN])
-		ctx->idle_min = nla_get_u32(attrs[HEAPMON_A_IDLE_MIN]);
-	if (attrs[HEAPMON_A_ADDR_START])
-		ctx->start = nla_get_u64(attrs[HEAPMON_A_ADDR_START]);
-	if (attrs[HEAPMON_A_ADDR_END])
-		ctx->end = nla_get_u64(attrs[HEAPMON_A_ADDR_END]);
 	if (attrs[HEAPMON_A_SEQ_MIN])
 		ctx->pos = nla_get_u64(attrs[HEAPMON_A_SEQ_MIN]);
-	if (ctx->start >= ctx->end) {
-		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[HEAPMON_A_ADDR_START],
-				    "the address range is empty: start must be below end");
-		hm_target_put(ctx->t);
-		ctx->t = NULL;
-		return -EINVAL;
-	}
 	return 0;
 }
 
@@ -369,9 +368,73 @@ static int hm_dump_done(struct netlink_callback *cb)
 {
 	struct hm_dump_ctx *ctx = hm_ctx(cb);
 
+	kvfree(ctx->snap);
 	if (ctx->t)
 		hm_target_put(ctx->t);
 	return 0;
+}
+
+/* Copies the records of the chunks in [start, end) under the target's lock. */
+static struct hm_pages_snap *hm_pages_snapshot(struct hm_target *t, u64 start, u64 end)
+{
+	unsigned long first = start >> HM_CHUNK_SHIFT, last = (end - 1) >> HM_CHUNK_SHIFT;
+	struct hm_pages_snap *snap;
+	unsigned int n = 0;
+	unsigned long index;
+	struct hm_chunk *c;
+
+	mutex_lock(&t->lock);
+	xa_for_each_range(&t->pages.chunks, index, c, first, last)
+		n++;
+	snap = kvmalloc(struct_size(snap, c, n), GFP_KERNEL_ACCOUNT);
+	if (snap) {
+		snap->nr = 0;
+		xa_for_each_range(&t->pages.chunks, index, c, first, last)
+			snap->c[snap->nr++] = *c;
+		snap->passes = t->stats.passes;
+	}
+	mutex_unlock(&t->lock);
+	return snap;
+}
+
+static int hm_pages_dump_start(struct netlink_callback *cb)
+{
+	struct nlattr **attrs = hm_dump_info(cb)->attrs;
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	u64 start = 0, end = U64_MAX;
+	int ret;
+
+	if (attrs[HEAPMON_A_ADDR_START])
+		start = nla_get_u64(attrs[HEAPMON_A_ADDR_START]);
+	if (attrs[HEAPMON_A_ADDR_END])
+		end = nla_get_u64(attrs[HEAPMON_A_ADDR_END]);
+	ret = hm_dump_start(cb);
+	if (ret)
+		return ret;
+	if (start >= end) {
+		NL_SET_ERR_MSG_ATTR(cb->extack, attrs[HEAPMON_A_ADDR_START],
+				    "the address range is empty: start must be below end");
+		ret = -EINVAL;
+		goto err_put;
+	}
+	ctx->snap = hm_pages_snapshot(ctx->t, start, end);
+	if (!ctx->snap) {
+		NL_SET_ERR_MSG(cb->extack,
+			       "no memory for a copy of the records: narrow the address range");
+		ret = -ENOMEM;
+		goto err_put;
+	}
+	ctx->snap->start = start;
+	ctx->snap->end = end;
+	ctx->snap->idle_min = attrs[HEAPMON_A_IDLE_MIN] ?
+			      nla_get_u32(attrs[HEAPMON_A_IDLE_MIN]) : 0;
+	return 0;
+
+err_put:
+	/* A failed start gets no done(): undo it here. */
+	hm_target_put(ctx->t);
+	ctx->t = NULL;
+	return ret;
 }
 
 static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
@@ -453,9 +516,10 @@ static int hm_regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 }
 
 /* Puts the pages of chunk c that pass the filter; 0 if none did. */
-static int hm_put_chunk(struct sk_buff *skb, const struct hm_dump_ctx *ctx,
-			const struct hm_chunk *c, unsigned long base)
+static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_snap *snap,
+			const struct hm_chunk *c)
 {
+	u64 base = (u64)c->index << HM_CHUNK_SHIFT;
 	DECLARE_BITMAP(bits, HM_CHUNK_PAGES);
 	u64 words[HM_CHUNK_PAGES / 64];
 	struct nlattr *nest, *recs;
@@ -467,8 +531,8 @@ static int hm_put_chunk(struct sk_buff *skb, const struct hm_dump_ctx *ctx,
 	for_each_set_bit(i, c->present, c->huge ? 1 : HM_CHUNK_PAGES) {
 		u64 addr = base + ((u64)i << PAGE_SHIFT);
 
-		if (addr < ctx->start || addr >= ctx->end ||
-		    HEAPMON_REC_IDLE(c->rec[i]) < ctx->idle_min)
+		if (addr < snap->start || addr >= snap->end ||
+		    HEAPMON_REC_IDLE(c->rec[i]) < snap->idle_min)
 			continue;
 		__set_bit(i, bits);
 		n++;
@@ -501,37 +565,24 @@ cancel:
 static int hm_pages_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct hm_dump_ctx *ctx = hm_ctx(cb);
-	struct hm_target *t = ctx->t;
+	struct hm_pages_snap *snap = ctx->snap;
 	unsigned int items = 0;
-	unsigned long index;
-	struct hm_chunk *c;
 	void *hdr;
 	int ret;
 
-	mutex_lock(&t->lock);
-	cb->seq = t->gen;
 	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_PAGES);
-	if (!hdr) {
-		mutex_unlock(&t->lock);
+	if (!hdr)
 		return -EMSGSIZE;
-	}
-	if (hm_put_u64(skb, HEAPMON_A_PASSES, t->stats.passes, HEAPMON_A_PAD)) {
+	if (hm_put_u64(skb, HEAPMON_A_PASSES, snap->passes, HEAPMON_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
-		mutex_unlock(&t->lock);
 		return -EMSGSIZE;
 	}
-	xa_for_each_start(&t->pages.chunks, index, c, ctx->pos) {
-		unsigned long base = index << HM_CHUNK_SHIFT;
-
-		if (base >= ctx->end)
-			break;
-		ret = hm_put_chunk(skb, ctx, c, base);
+	for (; ctx->pos < snap->nr; ctx->pos++) {
+		ret = hm_put_chunk(skb, snap, &snap->c[ctx->pos]);
 		if (ret < 0)
 			break;
 		items += ret;
-		ctx->pos = index + 1;
 	}
-	mutex_unlock(&t->lock);
 	/* An empty message is still sent once, so that PASSES reaches the client. */
 	if (!items && ctx->sent)
 		return hm_dump_end(skb, hdr, 0);
@@ -677,7 +728,7 @@ static const struct genl_ops hm_genl_ops[] = {
 	},
 	{
 		HM_OP(HEAPMON_CMD_PAGES, hm_pages_policy),
-		.start = hm_dump_start,
+		.start = hm_pages_dump_start,
 		.dumpit = hm_pages_dumpit,
 		.done = hm_dump_done,
 	},

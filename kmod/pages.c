@@ -13,6 +13,7 @@
 
 static struct kmem_cache *hm_chunk_cache;
 static atomic_long_t hm_total_pages = ATOMIC_LONG_INIT(0);
+static atomic_long_t hm_nr_chunks = ATOMIC_LONG_INIT(0);
 
 int hm_pages_cache_init(void)
 {
@@ -26,24 +27,38 @@ void hm_pages_cache_uninit(void)
 	kmem_cache_destroy(hm_chunk_cache);
 }
 
+u64 hm_pages_memory_bytes(void)
+{
+	return atomic_long_read(&hm_nr_chunks) * sizeof(struct hm_chunk);
+}
+
 struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index)
 {
-	struct hm_chunk *chunk = kmem_cache_alloc(hm_chunk_cache, HM_GFP);
+	unsigned long max_bytes = (unsigned long)hm_max_memory_mb << 20;
+	struct hm_chunk *chunk;
 
-	if (chunk) {
-		bitmap_zero(chunk->present, HM_CHUNK_PAGES);
-		WRITE_ONCE(chunk->owner, owner);
-		WRITE_ONCE(chunk->index, index);
-		chunk->walk = 0;
-		chunk->units = 0;
-		chunk->huge = false;
+	if (atomic_long_inc_return(&hm_nr_chunks) > max_bytes / sizeof(*chunk)) {
+		atomic_long_dec(&hm_nr_chunks);
+		return NULL;
 	}
+	chunk = kmem_cache_alloc(hm_chunk_cache, HM_GFP);
+	if (!chunk) {
+		atomic_long_dec(&hm_nr_chunks);
+		return NULL;
+	}
+	bitmap_zero(chunk->present, HM_CHUNK_PAGES);
+	WRITE_ONCE(chunk->owner, owner);
+	WRITE_ONCE(chunk->index, index);
+	chunk->walk = 0;
+	chunk->units = 0;
+	chunk->huge = false;
 	return chunk;
 }
 
 void hm_chunk_free(struct hm_chunk *chunk)
 {
 	kmem_cache_free(hm_chunk_cache, chunk);
+	atomic_long_dec(&hm_nr_chunks);
 }
 
 void hm_pages_init(struct hm_pages *pages)

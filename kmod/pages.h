@@ -117,6 +117,7 @@ void hm_pages_init(struct hm_pages *pages);
 /* Frees every chunk and gives their pages back to the global count. */
 void hm_pages_clear(struct hm_pages *pages);
 
+/* A new chunk, or NULL: out of memory, or max_memory_mb reached. */
 struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index);
 void hm_chunk_free(struct hm_chunk *chunk);
 
@@ -124,6 +125,9 @@ void hm_chunk_free(struct hm_chunk *chunk);
 void hm_pages_account(struct hm_pages *pages, long delta);
 /* Whether n more pages may be tracked without passing a limit. */
 bool hm_pages_may_track(const struct hm_pages *pages, unsigned long n);
+
+/* The bytes of every target's chunks, counted against max_memory_mb. */
+u64 hm_pages_memory_bytes(void);
 
 /* Whether the page at addr was resident at the last pass (RCU, lockless). */
 bool hm_pages_known(struct hm_pages *pages, unsigned long addr);

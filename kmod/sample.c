@@ -76,24 +76,27 @@ static void hm_chunk_end(struct hm_walk *w)
 	w->chunk = NULL;
 }
 
-/* Makes the chunk of the PMD span at addr current; may sleep. */
-static bool hm_chunk_begin(struct hm_walk *w, unsigned long addr)
+/*
+ * Makes the chunk of the PMD span at addr current; may sleep. Leaves none
+ * (w->chunk NULL) when there is no memory for it.
+ */
+static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 {
 	unsigned long index = addr >> HM_CHUNK_SHIFT;
 	struct hm_chunk *c;
 
 	if (w->chunk && w->chunk_index == index)
-		return true;
+		return;
 	hm_chunk_end(w);
 
 	c = xa_load(&w->t->pages.chunks, index);
 	if (!c) {
 		c = hm_chunk_alloc(&w->t->pages, index);
 		if (!c)
-			return false;
+			return;
 		if (xa_err(xa_store(&w->t->pages.chunks, index, c, HM_GFP))) {
 			hm_chunk_free(c);
-			return false;
+			return;
 		}
 	}
 	w->chunk = c;
@@ -103,7 +106,6 @@ static bool hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 	w->was_huge = c->huge && test_bit(0, c->present);
 	w->huge_rec = c->rec[0];
 	w->chunk_new = 0;
-	return true;
 }
 
 /*
@@ -114,14 +116,14 @@ static void hm_keep_pte(struct hm_walk *w, unsigned long addr)
 {
 	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
 
-	if (!w->was_huge && test_bit(idx, w->chunk->present))
+	if (w->chunk && !w->was_huge && test_bit(idx, w->chunk->present))
 		__set_bit(idx, w->cur);
 }
 
 /* The same for what the last pass knew of [addr, end): a huge page, or small ones. */
 static void hm_keep_range(struct hm_walk *w, unsigned long addr, unsigned long end)
 {
-	if (w->was_huge) {
+	if (w->chunk && w->was_huge) {
 		__set_bit(0, w->cur);
 		w->cur_huge = true;
 		return;
@@ -147,6 +149,10 @@ static void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
 	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
 	u32 rec;
 
+	if (!c) {
+		w->untracked++;
+		return;
+	}
 	if (w->was_huge) {
 		/* A huge page was split: its pages carry on with its record. */
 		rec = hm_rec_next(w->huge_rec, young);
@@ -181,6 +187,10 @@ static void hm_track_huge(struct hm_walk *w, bool young)
 	struct hm_chunk *c = w->chunk;
 	u32 rec;
 
+	if (!c) {
+		w->untracked += HM_CHUNK_PAGES;
+		return;
+	}
 	if (w->was_huge) {
 		rec = hm_rec_next(w->huge_rec, young);
 	} else if (!bitmap_empty(c->present, HM_CHUNK_PAGES)) {
@@ -300,10 +310,8 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 
 	if (pmd_none(pmdval))
 		return;
-	if (!hm_chunk_begin(w, addr)) {
-		w->untracked++;
-		return;
-	}
+	/* Without a chunk (no memory, max_memory_mb) its pages are only counted. */
+	hm_chunk_begin(w, addr);
 	/* A huge page being migrated: its PMD is a migration entry meanwhile. */
 	if (is_pmd_migration_entry(pmdval)) {
 		hm_keep_range(w, addr, end);

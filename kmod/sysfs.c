@@ -59,6 +59,16 @@ static ssize_t max_total_pages_show(struct kobject *kobj, struct kobj_attribute 
 	return sysfs_emit(buf, "%lu\n", hm_max_total_pages);
 }
 
+static ssize_t max_memory_mb_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%u\n", hm_max_memory_mb);
+}
+
+static ssize_t memory_bytes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", hm_pages_memory_bytes());
+}
+
 static ssize_t flush_tlb_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%d\n", READ_ONCE(hm_flush_tlb));
@@ -82,6 +92,8 @@ static struct kobj_attribute protocol_attr = __ATTR_RO(protocol);
 static struct kobj_attribute max_targets_attr = __ATTR_RO(max_targets);
 static struct kobj_attribute max_target_pages_attr = __ATTR_RO(max_target_pages);
 static struct kobj_attribute max_total_pages_attr = __ATTR_RO(max_total_pages);
+static struct kobj_attribute max_memory_mb_attr = __ATTR_RO(max_memory_mb);
+static struct kobj_attribute memory_bytes_attr = __ATTR_RO(memory_bytes);
 
 static struct attribute *hm_attrs[] = {
 	&version_attr.attr,
@@ -89,6 +101,8 @@ static struct attribute *hm_attrs[] = {
 	&max_targets_attr.attr,
 	&max_target_pages_attr.attr,
 	&max_total_pages_attr.attr,
+	&max_memory_mb_attr.attr,
+	&memory_bytes_attr.attr,
 	&flush_tlb_attr.attr,
 	&probes_attr.attr,
 	&target_count_attr.attr,

@@ -162,6 +162,10 @@ int hm_decode_status(const struct hm_reply *r, void *status)
 		st->max_target_pages = nla_get_u64(tb[HEAPMON_A_MAX_TARGET_PAGES]);
 	if (tb[HEAPMON_A_MAX_TOTAL_PAGES])
 		st->max_total_pages = nla_get_u64(tb[HEAPMON_A_MAX_TOTAL_PAGES]);
+	if (tb[HEAPMON_A_MAX_MEMORY_MB])
+		st->max_memory_mb = nla_get_u32(tb[HEAPMON_A_MAX_MEMORY_MB]);
+	if (tb[HEAPMON_A_MEMORY_BYTES])
+		st->memory_bytes = nla_get_u64(tb[HEAPMON_A_MEMORY_BYTES]);
 	if (tb[HEAPMON_A_TARGET_COUNT])
 		st->target_count = nla_get_u32(tb[HEAPMON_A_TARGET_COUNT]);
 	if (tb[HEAPMON_A_TARGETS])

@@ -31,6 +31,8 @@ struct hm_status {
 	uint32_t max_targets;
 	uint64_t max_target_pages;
 	uint64_t max_total_pages;
+	uint32_t max_memory_mb;
+	uint64_t memory_bytes;
 	uint32_t target_count;
 	bool listed;		/* HEAPMON_A_TARGETS was there: the caller is privileged */
 	unsigned int n;

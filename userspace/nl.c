@@ -97,6 +97,8 @@ static const struct nla_policy hm_reply_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_MAX_TARGET_PAGES] = { .type = NLA_U64 },
 	[HEAPMON_A_MAX_TOTAL_PAGES] = { .type = NLA_U64 },
 	[HEAPMON_A_TARGET_COUNT] = { .type = NLA_U32 },
+	[HEAPMON_A_MAX_MEMORY_MB] = { .type = NLA_U32 },
+	[HEAPMON_A_MEMORY_BYTES] = { .type = NLA_U64 },
 	[HEAPMON_A_PID] = { .type = NLA_U32 },
 	[HEAPMON_A_INTERVAL_MS] = { .type = NLA_U32 },
 	[HEAPMON_A_FLAGS] = { .type = NLA_U32 },

@@ -21,6 +21,8 @@ static void print_json(const struct hm_status *st)
 	json_u64(&j, "max_targets", st->max_targets);
 	json_u64(&j, "max_target_pages", st->max_target_pages);
 	json_u64(&j, "max_total_pages", st->max_total_pages);
+	json_u64(&j, "max_memory_mb", st->max_memory_mb);
+	json_u64(&j, "memory_bytes", st->memory_bytes);
 	json_u64(&j, "target_count", st->target_count);
 	/* Unprivileged callers are not told which processes are watched. */
 	if (st->listed)
@@ -32,9 +34,10 @@ static void print_json(const struct hm_status *st)
 static void print_table(const struct hm_status *st)
 {
 	printf("heapmon %s, protocol %u\n", st->version, st->protocol);
-	printf("limits: %u targets, %llu pages per target, %llu pages in all\n",
+	printf("limits: %u targets, %llu pages per target, %llu pages in all, %u MiB of records\n",
 	       st->max_targets, (unsigned long long)st->max_target_pages,
-	       (unsigned long long)st->max_total_pages);
+	       (unsigned long long)st->max_total_pages, st->max_memory_mb);
+	printf("memory: %llu bytes of per-page records\n", (unsigned long long)st->memory_bytes);
 	if (!st->target_count) {
 		printf("targets: none\n");
 		return;

@@ -7,18 +7,21 @@ expect_eq "sysfs protocol" "$(cat $sys/protocol)" 1
 expect_eq "sysfs max_targets default" "$(cat $sys/max_targets)" 64
 expect_eq "sysfs max_target_pages default" "$(cat $sys/max_target_pages)" 4194304
 expect_eq "sysfs max_total_pages default" "$(cat $sys/max_total_pages)" 16777216
+expect_eq "sysfs max_memory_mb default" "$(cat $sys/max_memory_mb)" 256
+expect_eq "sysfs memory_bytes with no target" "$(cat $sys/memory_bytes)" 0
 expect_eq "sysfs max_targets is the module parameter" \
 	"$(cat /sys/module/heapmon/parameters/max_targets)" "$(cat $sys/max_targets)"
 
 run heapmonctl status --json
 expect_eq "status --json exit status" "$RC" 0
 expect_eq "status --json matches sysfs" "$OUT" \
-"{\"version\":\"$ver\",\"protocol\":$(cat $sys/protocol),\"max_targets\":$(cat $sys/max_targets),\"max_target_pages\":$(cat $sys/max_target_pages),\"max_total_pages\":$(cat $sys/max_total_pages),\"target_count\":0,\"targets\":[]}"
+"{\"version\":\"$ver\",\"protocol\":$(cat $sys/protocol),\"max_targets\":$(cat $sys/max_targets),\"max_target_pages\":$(cat $sys/max_target_pages),\"max_total_pages\":$(cat $sys/max_total_pages),\"max_memory_mb\":256,\"memory_bytes\":0,\"target_count\":0,\"targets\":[]}"
 
 run heapmonctl status
 expect_eq "status exit status" "$RC" 0
 expect_eq "status table" "$OUT" "heapmon $ver, protocol 1
-limits: 64 targets, 4194304 pages per target, 16777216 pages in all
+limits: 64 targets, 4194304 pages per target, 16777216 pages in all, 256 MiB of records
+memory: 0 bytes of per-page records
 targets: none"
 
 run heapmonctl status extra
@@ -35,16 +38,17 @@ expect_match "help status" "$OUT" '^usage: heapmonctl status \[--json\]'
 
 # Limits set at load time show up in sysfs and over netlink alike.
 rmmod heapmon
-insmod /lib/heapmon/heapmon.ko max_targets=3 max_target_pages=1000 max_total_pages=5000
+insmod /lib/heapmon/heapmon.ko max_targets=3 max_target_pages=1000 max_total_pages=5000 \
+	max_memory_mb=7
 run heapmonctl status --json
 expect_match "limits from module parameters reach STATUS" "$OUT" \
-	'"max_targets":3,"max_target_pages":1000,"max_total_pages":5000,'
+	'"max_targets":3,"max_target_pages":1000,"max_total_pages":5000,"max_memory_mb":7,'
 expect_eq "limits from module parameters reach sysfs" \
-	"$(cat $sys/max_targets) $(cat $sys/max_target_pages) $(cat $sys/max_total_pages)" \
-	"3 1000 5000"
+	"$(cat $sys/max_targets) $(cat $sys/max_target_pages) $(cat $sys/max_total_pages) $(cat $sys/max_memory_mb)" \
+	"3 1000 5000 7"
 rmmod heapmon
 run insmod /lib/heapmon/heapmon.ko max_targets=0
 expect_eq "max_targets=0 is refused at load" "$([ $RC -ne 0 ] && echo refused)" refused
 expect_match "max_targets=0 says why in dmesg" "$(dmesg | tail -n 3)" \
-	'heapmon: max_targets, max_target_pages and max_total_pages must be nonzero'
+	'heapmon: max_targets, max_target_pages, max_total_pages and max_memory_mb must be nonzero'
 insmod /lib/heapmon/heapmon.ko

@@ -1,7 +1,7 @@
 # SPDX-License-Identifier: GPL-2.0
 # Resource limits: what a target costs follows what is resident, not what is
-# reserved; max_target_pages and max_total_pages hold, with a clear count of
-# what they left out.
+# reserved; max_target_pages, max_total_pages and max_memory_mb hold, with a
+# clear count of what they left out.
 chunks() { awk '$1 == "heapmon_chunk" { print $2 }' /proc/slabinfo; }
 
 # 64 GiB reserved, one page written in every 64 MiB: 1024 resident pages.
@@ -60,5 +60,28 @@ done
 	pass "max_total_pages=3000 holds over three targets: $total pages" ||
 	fail "max_total_pages=3000: $total pages tracked over three targets"
 kill $a $b $c
+
+# max_memory_mb: a sparse heap needs a 2 KiB chunk per resident page; 1 MiB
+# holds fewer than 500. 2 GiB reserved, one page written in every 2 MiB.
+unload_module
+insmod /lib/heapmon/heapmon.ko max_memory_mb=1
+start_workload /tmp/w17m.out sparse:2048:2
+heapmonctl watch $WL -i 200 --detach >/dev/null
+wait_passes $WL 2
+st=$(heapmonctl stats $WL --json)
+mem=$(cat /sys/kernel/heapmon/memory_bytes)
+pages=$(($(json_field "$st" resident_bytes) / 4096))
+untracked=$(json_field "$st" untracked_pages)
+[ "$mem" -le $((1 << 20)) ] && [ "$mem" -gt $(((1 << 20) - 4096)) ] &&
+	pass "max_memory_mb=1 holds: $mem bytes of records" ||
+	fail "max_memory_mb=1: $mem bytes of records"
+[ "$pages" -lt 500 ] && [ $((pages + untracked)) -ge 1024 ] &&
+	pass "what did not fit is counted: $pages pages tracked, $untracked untracked" ||
+	fail "max_memory_mb=1: $pages pages tracked, $untracked untracked"
+expect_match "STATUS reports the same memory" "$(heapmonctl status --json)" \
+	"\"max_memory_mb\":1,\"memory_bytes\":$mem,"
+heapmonctl unwatch $WL
+kill $WL
+expect_eq "unwatching gives it all back" "$(cat /sys/kernel/heapmon/memory_bytes)" 0
 unload_module
 load_module

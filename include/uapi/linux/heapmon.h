@@ -52,6 +52,9 @@
  *     HEAPMON_A_MAX_TARGET_PAGES: NLA_U64, the max_target_pages parameter
  *     HEAPMON_A_MAX_TOTAL_PAGES: NLA_U64, the max_total_pages parameter
  *     HEAPMON_A_TARGET_COUNT: NLA_U32, targets currently watched
+ *     HEAPMON_A_MAX_MEMORY_MB: NLA_U32, the max_memory_mb parameter
+ *     HEAPMON_A_MEMORY_BYTES: NLA_U64, bytes of per-page records now held
+ *       for all targets (counted against max_memory_mb)
  *     HEAPMON_A_TARGETS: NLA_NESTED, privileged callers only, one per target:
  *       0: NLA_NESTED
  *         HEAPMON_TARGET_A_PID: NLA_U32
@@ -98,7 +101,8 @@
  *       HEAPMON_STATS_A_PASS_NS: NLA_U64, the last pass's duration
  *       HEAPMON_STATS_A_PASS_PAGES: NLA_U64, page table entries it visited
  *       HEAPMON_STATS_A_UNTRACKED_PAGES: NLA_U64, resident pages left out of
- *         the last pass because max_target_pages or max_total_pages was hit
+ *         the last pass because max_target_pages, max_total_pages or
+ *         max_memory_mb was hit (or memory ran out)
  *       HEAPMON_STATS_A_EVENTS_LOST: NLA_U64, events overwritten in the ring
  *       HEAPMON_STATS_A_SKIPPED_PASSES: NLA_U64, periods left out because
  *         the target's mmap lock stayed taken for writing (a pass never
@@ -135,8 +139,10 @@
  *         can be set, and it stands for the whole 2 MiB huge page.
  *       HEAPMON_CHUNK_A_RECORDS: NLA_BINARY, one u32 per set bit, in bit
  *         order: HEAPMON_REC_TOUCHED(r), HEAPMON_REC_IDLE(r), HEAPMON_REC_AGE(r)
- *   The data changes with every pass: a dump that spans a pass is marked
- *   NLM_F_DUMP_INTR and should be retried.
+ *   The records are copied when the dump starts (about 2 KiB for each 2 MiB
+ *   span of the range that holds a tracked page, charged to the caller;
+ *   ENOMEM when that cannot be had), so every message is from the same
+ *   pass, however many passes run while the dump is read.
  *
  * HEAPMON_CMD_EVENTS (dump)
  * -------------------------
@@ -218,6 +224,8 @@ enum heapmon_attr {
 	HEAPMON_A_SEQ_MIN,
 	HEAPMON_A_EVENT,
 	HEAPMON_A_PAD,
+	HEAPMON_A_MAX_MEMORY_MB,
+	HEAPMON_A_MEMORY_BYTES,
 	__HEAPMON_A_LAST
 };
 
