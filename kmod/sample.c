@@ -466,10 +466,10 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 	}
 	while ((vma = find_vma(w->mm, addr))) {
 		addr = vma->vm_end;
-		if (!hm_vma_tracked(vma))
-			continue;
 		start = max(w->resume, vma->vm_start);
 		w->resume = 0;
+		if (!hm_vma_tracked(vma))
+			continue;
 		if (!hm_walk_region(w, vma, start)) {
 			ret = -ENOMEM;
 			break;
