@@ -59,13 +59,16 @@ wait_for_line() {
 # passes PID: passes done so far.
 passes() { cat /sys/kernel/heapmon/targets/$1/passes 2>/dev/null || echo 0; }
 
-# wait_passes PID N: waits until N more passes than now have been done.
+# wait_passes PID N: waits until N more passes than now have been done; a
+# target that does not get them within 60 s is a failure, said so.
 wait_passes() {
 	local want=$(($(passes $1) + $2)) i=0
 	while [ "$(passes $1)" -lt $want ] && [ $i -lt 600 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
+	[ "$(passes $1)" -ge $want ] ||
+		fail "wait_passes: target $1 reached $(passes $1) passes in 60 s, want $want"
 }
 
 # json_field JSON KEY: the value of a numeric or string field of one object.

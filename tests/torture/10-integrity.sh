@@ -1,18 +1,26 @@
 # SPDX-License-Identifier: GPL-2.0
 # Data integrity: heapstorm's memory holds what it wrote, and its checksums
-# are the same watched (passes every 10 ms) as unwatched.
+# are the same watched (passes every 10 ms) as unwatched. A watched run
+# counts only if the watch succeeded and passes ran over the heap.
 OPS=${HEAPSTORM_OPS:-400}
 for seed in 11 12 13; do
 	ref=$(heapstorm -s $seed -n $OPS | sed -n 's/.* sum //p')
 	heapstorm -s $seed -n $OPS -p > /tmp/hs.out &
 	pid=$!
-	heapmonctl watch $pid -i 10 --detach >/dev/null 2>&1
+	heapmonctl watch $pid -i 10 --detach >/tmp/hs.watch 2>&1
+	wrc=$?
 	wait $pid
 	rc=$?
 	got=$(sed -n 's/.* sum //p' /tmp/hs.out)
+	# The target has exited but stays watched until unwatched: its counts remain.
+	stats=$(heapmonctl stats $pid --json 2>&1)
+	passes=$(printf '%s\n' "$stats" | sed -n 's/.*"passes":\([0-9]*\).*/\1/p')
+	pages=$(printf '%s\n' "$stats" | sed -n 's/.*"pass_pages":\([0-9]*\).*/\1/p')
 	heapmonctl unwatch $pid >/dev/null 2>&1
-	if [ $rc -eq 0 ] && [ -n "$ref" ] && [ "$got" = "$ref" ]; then
-		pass "seed $seed: $(cat /tmp/hs.out); unwatched sum $ref"
+	if [ $wrc -ne 0 ] || [ "${passes:-0}" -lt 2 ]; then
+		fail "seed $seed: not watched (watch status $wrc: $(cat /tmp/hs.watch); passes '${passes}'; $stats)"
+	elif [ $rc -eq 0 ] && [ -n "$ref" ] && [ "$got" = "$ref" ]; then
+		pass "seed $seed: $(cat /tmp/hs.out); unwatched sum $ref; watched for $passes passes (last visited $pages page table entries)"
 	else
 		fail "seed $seed: exit $rc, watched sum '$got', unwatched '$ref': $(cat /tmp/hs.out)"
 	fi

@@ -12,8 +12,11 @@ timeout -s KILL $((SECS + 120)) stress-ng --vm 1 --vm-bytes 8M --mmap 1 --mmap-b
 	--metrics-brief > /tmp/stress.out 2>&1 &
 sng=$!
 watched=0
+rm -f /tmp/stress.seen
 while kill -0 $sng 2>/dev/null; do
 	for p in $(pidof stress-ng); do
+		# A worker renames itself after its fork: note its name every round.
+		echo "$p $(cat /proc/$p/comm 2>/dev/null)" >> /tmp/stress.seen
 		[ -d /sys/kernel/heapmon/targets/$p ] && continue
 		heapmonctl watch $p -i 20 --detach >/dev/null 2>&1 && watched=$((watched + 1))
 	done
@@ -30,6 +33,20 @@ if [ $rc -eq 0 ] && [ "$fails" -eq 0 ]; then
 else
 	fail "stress-ng exit $rc, $fails failure lines: $(grep -i fail /tmp/stress.out | head -n 5)"
 fi
+# Every stressor must have been watched: a process of each, with passes
+# over its heap (exited targets keep their counts until unwatched).
+for s in vm mmap brk mremap malloc fork; do
+	best=0
+	# comm is cut to 15 characters: stress-ng-mrema, stress-ng-mallo.
+	name=$(printf '%.15s' "stress-ng-$s")
+	while read -r p comm; do
+		[ "$comm" = "$name" ] || continue
+		n=$(cat /sys/kernel/heapmon/targets/$p/passes 2>/dev/null || echo 0)
+		[ "$n" -gt "$best" ] && best=$n
+	done < /tmp/stress.seen
+	[ "$best" -ge 2 ] && pass "stressor $s watched: $best passes over its heap" ||
+		fail "stressor $s was not watched (most passes over one of its processes: $best)"
+done
 for p in $(ls /sys/kernel/heapmon/targets); do
 	heapmonctl unwatch $p >/dev/null 2>&1
 done

@@ -24,10 +24,10 @@ rm -f /tmp/churn.*
 	i=0
 	while [ $(date +%s) -lt $end ]; do
 		heapstorm -s $((100 + i)) -n 120 -m 256 -p > /tmp/churn.out.$i 2>&1 &
-		heapmonctl watch $! -i 10 --detach >/dev/null 2>&1
+		heapmonctl watch $! -i 10 --detach >/dev/null 2>&1 && echo x >> /tmp/churn.watched
 		sh -c 'exec workload mmap:2:page1' > /dev/null &
 		w=$!
-		heapmonctl watch $w -i 10 --detach >/dev/null 2>&1
+		heapmonctl watch $w -i 10 --detach >/dev/null 2>&1 && echo x >> /tmp/churn.watched
 		sleep 0.3
 		kill $w
 		echo x >> /tmp/churn.spawned
@@ -89,13 +89,25 @@ done_ok=$(grep -l ' 0 mismatches' /tmp/churn.out.* 2>/dev/null | wc -l)
 bad=$(grep -l 'mismatch' /tmp/churn.out.* 2>/dev/null | xargs grep -L ' 0 mismatches' 2>/dev/null | wc -l)
 killed=$((total - done_ok - bad))
 oom=$(dmesg | grep -c 'Out of memory: Killed process')
+oom_hs=$(dmesg | grep -c 'Out of memory: Killed process [0-9]* (heapstorm)')
+segv=$(dmesg | grep -E 'heapstorm|workload' | grep -cE 'segfault|general protection|trap ')
 for f in $(grep -l 'mismatch' /tmp/churn.out.* | xargs grep -L ' 0 mismatches'); do
 	echo "# $f: $(cat "$f")"
 done
 expect_eq "heapstorms with a corrupted heap ($total started, $done_ok finished intact, $killed killed, $oom OOM kills in all)" "$bad" 0
 [ "$done_ok" -gt 0 ] && pass "heapstorms finished under torture: $done_ok" ||
 	fail "no heapstorm finished"
-pass "churned $(count /tmp/churn.spawned) rounds ($((2 * $(count /tmp/churn.spawned))) processes plus forks), $(count /tmp/churn.dumps) dump rounds, $(count /tmp/churn.rewatch) rewatches, $(count /tmp/churn.reload) reloads"
+# A heapstorm that printed nothing must have been killed by the OOM killer,
+# never by a fault of its own.
+[ "$killed" -le "$oom_hs" ] && pass "heapstorms killed: $killed, OOM kills of heapstorms: $oom_hs" ||
+	fail "$killed heapstorms ended without a result but only $oom_hs were OOM kills"
+expect_eq "faults of the test programs in dmesg" "$segv" 0
+rounds=$(count /tmp/churn.spawned)
+watched=$(count /tmp/churn.watched)
+[ "$rounds" -gt 0 ] && [ "$watched" -ge "$rounds" ] &&
+	pass "churned $rounds rounds ($((2 * rounds)) processes plus forks, $watched watches succeeded), $(count /tmp/churn.dumps) dump rounds, $(count /tmp/churn.rewatch) rewatches" ||
+	fail "churn: $rounds rounds, but only $watched of $((2 * rounds)) watches succeeded"
+expect_eq "module reloads in the middle of the churn" "$(count /tmp/churn.reload)" 2
 swapped_out=$(($(swap_outs) - swapped_out))
 [ "$swapped_out" -gt 0 ] && pass "pages swapped out during the torture: $swapped_out" ||
 	fail "no page was swapped out: the torture missed reclaim"
