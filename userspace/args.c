@@ -70,28 +70,47 @@ int parse_u64(const char *what, const char *s, uint64_t *val)
 	return 0;
 }
 
+/* Duration units, in milliseconds; a bare number is seconds. */
+static const struct {
+	const char *suffix;
+	uint64_t ms;
+} duration_units[] = {
+	{ "ms", 1 }, { "s", 1000 }, { "m", 60 * 1000 }, { "h", 3600 * 1000 },
+	{ "d", 24 * 3600 * 1000 }, { "", 1000 },
+};
+
 int parse_duration(const char *what, const char *s, uint64_t *ms)
 {
-	char whole[24], frac[4] = "000";
-	size_t n = strcspn(s, ".");
-	const char *f = s + n;
-	uint64_t sec, milli;
+	char whole[24], frac[10] = "0";
+	size_t n = strspn(s, DEC_DIGITS), nf = 0;
+	const char *f = s + n, *unit;
+	uint64_t w, fv, mult = 0, scale = 1;
+	size_t i;
 
-	if (n >= sizeof(whole))
+	if (!n || n >= sizeof(whole))
 		return invalid(what, s);
 	memcpy(whole, s, n);
 	whole[n] = '\0';
-	if (*f) {
+	if (*f == '.') {
 		f++;
-		if (!*f || strspn(f, DEC_DIGITS) != strlen(f))
+		nf = strspn(f, DEC_DIGITS);
+		if (!nf)
 			return invalid(what, s);
-		/* Milliseconds are enough: further digits are dropped. */
-		memcpy(frac, f, strnlen(f, 3));
+		/* Nanoseconds are enough: further digits are dropped. */
+		memcpy(frac, f, nf < sizeof(frac) - 1 ? nf : sizeof(frac) - 1);
+		frac[nf < sizeof(frac) - 1 ? nf : sizeof(frac) - 1] = '\0';
 	}
-	if (parse_digits(whole, 10, UINT64_MAX / 1000 - 1, &sec) ||
-	    parse_digits(frac, 10, 999, &milli))
+	unit = f + nf;
+	for (i = 0; i < sizeof(duration_units) / sizeof(duration_units[0]); i++)
+		if (!strcmp(unit, duration_units[i].suffix))
+			mult = duration_units[i].ms;
+	for (i = 0; i < strlen(frac); i++)
+		scale *= 10;
+	if (!mult || parse_digits(whole, 10, UINT64_MAX / mult - 1, &w) ||
+	    parse_digits(frac, 10, scale - 1, &fv))
 		return invalid(what, s);
-	*ms = sec * 1000 + milli;
+	/* fv / scale < 1 and mult <= 86400000: the product fits in 64 bits. */
+	*ms = w * mult + fv * mult / scale;
 	return 0;
 }
 

@@ -14,7 +14,11 @@ int parse_pid(const char *s, uint32_t *pid);
 /* Decimal, or hexadecimal after 0x. */
 int parse_u32(const char *what, const char *s, uint32_t *val);
 int parse_u64(const char *what, const char *s, uint64_t *val);
-/* Seconds, with an optional fraction ("10", "2.5"), in milliseconds. */
+/*
+ * A duration in milliseconds: a number with an optional fraction and unit,
+ * ms, s, m (minutes), h or d ("500ms", "30s", "10m", "1.5h", "2d"); a bare
+ * number is seconds ("10", "2.5"). Sub-millisecond parts are dropped.
+ */
 int parse_duration(const char *what, const char *s, uint64_t *ms);
 
 /* The command lines "[--json]" and "PID [--json]" of subcommand cmd. */

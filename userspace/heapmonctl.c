@@ -22,6 +22,14 @@ static const struct subcommand subcommands[] = {
 	  "PID [--idle-min N] [--start ADDR] [--end ADDR] [--json]" },
 	{ "events", cmd_events, "Show a target's heap events; --follow for new ones",
 	  "PID [--follow] [--json]" },
+	{ "leaks", cmd_leaks, "Rank leak suspects: memory left cold and growing, per call site",
+	  "PID [--idle DURATION] [--top N] [--all] [--json] [--dir DIR]" },
+	{ "sites", cmd_sites, "Show a process's live heap per allocation call stack",
+	  "PID [--top N] [--frames N] [--dir DIR] [--json]" },
+	{ "run", cmd_run, "Run a command with the allocation recorder, watched from its start",
+	  "[--sample BYTES] [-i MS|--interval MS] [--no-watch] [--] CMD [ARGS...]" },
+	{ "attach", cmd_attach, "Load the allocation recorder into a running process and watch it",
+	  "PID [--sample BYTES] [--timeout SECONDS] [--json]" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

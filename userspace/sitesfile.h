@@ -25,8 +25,10 @@ struct hm_sites {
 /*
  * The site file of pid, in dir (NULL: $HEAPMON_SITES_DIR, else
  * /run/heapmon). Returns 0, or -errno with a sentence in err: ENOENT no
- * file (the process runs without the recorder), EPROTO not a site file
- * or another version, EAGAIN no consistent copy after many tries.
+ * file (the process runs without the recorder), EPROTO not a site file,
+ * another version, or a corrupt or truncated one. While the writer keeps
+ * changing records the scan is retried a few times; then the last copy is
+ * returned: each record in it is consistent, not all from one instant.
  */
 int hm_sites_read(pid_t pid, const char *dir, struct hm_sites *s, char *err, size_t errlen);
 /* The same for a file given by its path. */

@@ -17,6 +17,10 @@ int cmd_stats(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_leaks(int argc, char **argv);
+int cmd_sites(int argc, char **argv);
+int cmd_run(int argc, char **argv);
+int cmd_attach(int argc, char **argv);
 
 struct hm_status;
 /* STATUS on a connection of its own; errors are printed for cmd. Returns an exit status. */

@@ -14,7 +14,8 @@
  * when it runs there). The file belongs to the process's user, mode 0600.
  * It is created when the recorder starts and stays when the process exits
  * (the header then says HM_SITES_F_EXITED): the data of a process that died
- * can still be read; heapmonctl removes files of processes that are gone.
+ * can still be read. Nothing removes it: /run is emptied at boot, and a
+ * file may be deleted at any time (the recorder keeps its mapping).
  * A process that forks gets a file of its own in the child, a copy of the
  * parent's table as of the fork (the allocations the child inherited).
  *

@@ -142,6 +142,23 @@ int main(void)
 	check_duration("1.5.2", -1);
 	check_duration("-1", -1);
 	check_duration("x", -1);
+	check_duration("500ms", 500);
+	check_duration("30s", 30000);
+	check_duration("10m", 600000);
+	check_duration("2h", 7200000);
+	check_duration("1d", 86400000);
+	check_duration("1.5h", 5400000);
+	check_duration("0.5s", 500);
+	check_duration("2.5ms", 2);
+	check_duration("8s", 8000);
+	check_duration("10min", -1);
+	check_duration("10 m", -1);
+	check_duration("m", -1);
+	check_duration("1.m", -1);
+	check_duration("5x", -1);
+	check_duration("1s5", -1);
+	check_duration("300000000000d", -1);
+	check_duration("1000000d", 86400000000000LL);
 
 	UNIT_EQ_INT("PID [--json] parses", parse_pid_json(3, argv_ok, "stats", &pid, &json), 0);
 	UNIT_EQ_INT("PID [--json] pid", pid, 42);
