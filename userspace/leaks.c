@@ -409,6 +409,9 @@ static void print_header(const struct leaks *l)
 		printf("sites: %zu live samples (mean sampling interval %s)\n", l->sites.n_recs,
 		       h->sample_mean ? fmt_bytes(h->sample_mean, mean, sizeof(mean)) :
 					"every allocation");
+		if (h->flags & HM_SITES_F_STALE)
+			printf("WARNING: the site file stopped being updated (its file system is full): "
+			       "its samples are old\n");
 		if (h->drops_records || h->drops_stacks || h->drops_arena)
 			printf("DROPS: %" PRIu64 " samples not recorded (table full), %" PRIu64
 			       " without a stack, %" PRIu64 " off the arena (shared pages)\n",

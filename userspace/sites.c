@@ -282,6 +282,8 @@ static void print_json(const struct hm_sites *s, const struct hm_site *sites, si
 /* Drops make the estimates low or the stacks missing: never quietly. */
 static void warn_drops(FILE *f, const struct hm_sites_header *h)
 {
+	if (h->flags & HM_SITES_F_STALE)
+		fprintf(f, "WARNING: the site file stopped being updated (its file system is full): these are old figures\n");
 	if (h->drops_records)
 		fprintf(f, "WARNING: %" PRIu64 " sampled allocations were not recorded (the record table is full: raise HEAPMON_RECORDS): live bytes are underestimated\n",
 			h->drops_records);

@@ -79,6 +79,7 @@ enum {
 	HM_SITES_F_INJECTED = 1 << 0,	/* loaded by heapmonctl attach, not at start */
 	HM_SITES_F_EXITED = 1 << 1,	/* the process has exited (or exec'd) */
 	HM_SITES_F_FORKED = 1 << 2,	/* a fork child: the table started as its parent's */
+	HM_SITES_F_STALE = 1 << 3,	/* no longer updated: its file system is full */
 };
 
 struct hm_sites_header {

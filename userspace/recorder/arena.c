@@ -161,6 +161,9 @@ void *hm_arena_alloc(size_t size, size_t align, uint32_t owner)
 	int64_t pg;
 	uint32_t start;
 
+	/* Also catches the rounding above wrapping for sizes near SIZE_MAX. */
+	if (size > (size_t)npages << HM_PAGE_SHIFT)
+		return NULL;
 	if (n == 0)
 		n = 1;	/* malloc(0): a unique pointer, on a page of its own */
 	if (n + extra > npages)

@@ -43,6 +43,24 @@ static int resolve_state;	/* 0 none, 1 looking up, 2 done */
 static int core_state;		/* HM_OFF ... */
 
 static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+
+/*
+ * Between fork_prepare and fork_parent/fork_child this thread holds the lock
+ * while the other atfork handlers run (all of them, when we were injected:
+ * ours were registered last); one of them freeing a sample must not wait for
+ * the lock it already holds.
+ */
+static void lock_table(void)
+{
+	if (!hm_tls.forking)
+		pthread_mutex_lock(&lock);
+}
+
+static void unlock_table(void)
+{
+	if (!hm_tls.forking)
+		pthread_mutex_unlock(&lock);
+}
 static uint64_t sample_mean;
 static struct hm_sites_header hdr;	/* private: authoritative */
 static struct hm_sites_record *recs;
@@ -307,7 +325,7 @@ void *hm_take(size_t size, size_t align, uint32_t flags, uint64_t weight,
 	pd->shared = false;
 	t->busy++;
 	depth = hm_stack_capture(frames, HM_SITES_MAX_DEPTH);
-	pthread_mutex_lock(&lock);
+	lock_table();
 	rec = rec_get();
 	if (!rec) {
 		hdr.drops_records++;
@@ -339,7 +357,7 @@ void *hm_take(size_t size, size_t align, uint32_t flags, uint64_t weight,
 	hdr.arena_bytes += hm_arena_run_bytes(p);
 	rec_publish(rec);
 out:
-	pthread_mutex_unlock(&lock);
+	unlock_table();
 	t->busy--;
 	return p;
 }
@@ -349,18 +367,19 @@ void hm_commit_shared(struct hm_pending *pd, void *p)
 	struct hm_sites_record *r = &recs[pd->rec - 1];
 
 	hm_tls.busy++;
-	pthread_mutex_lock(&lock);
+	lock_table();
 	if (p) {
 		r->addr = (uintptr_t)p;
-		r->flags |= HM_SITES_REC_SHARED;
 		hdr.samples++;
+		/* Flagged after: a rebuild in shared_add must not index it already. */
 		shared_add(pd->rec);
+		r->flags |= HM_SITES_REC_SHARED;
 		__atomic_fetch_add(&hm_shared_live, 1, __ATOMIC_RELAXED);
 		rec_publish(pd->rec);
 	} else {
 		rec_put(pd->rec);
 	}
-	pthread_mutex_unlock(&lock);
+	unlock_table();
 	hm_tls.busy--;
 }
 
@@ -378,7 +397,7 @@ void hm_free_arena(void *p)
 	size_t bytes = 0;
 
 	hm_tls.busy++;
-	pthread_mutex_lock(&lock);
+	lock_table();
 	rec = hm_arena_owner(p);
 	/* Not a live allocation's start (a double or wild free): leave it. */
 	if (rec && rec <= hdr.records_used && recs[rec - 1].addr == (uintptr_t)p) {
@@ -386,16 +405,16 @@ void hm_free_arena(void *p)
 		hdr.arena_bytes -= bytes;
 		rec_free_sample(rec);
 	}
-	pthread_mutex_unlock(&lock);
+	unlock_table();
 	if (bytes) {
 		/*
 		 * The run is still ours (its record is gone, its tags say live):
 		 * give its pages back outside the lock, then make it reusable.
 		 */
 		hm_arena_discard(p, bytes);
-		pthread_mutex_lock(&lock);
+		lock_table();
 		hm_arena_free(p);
-		pthread_mutex_unlock(&lock);
+		unlock_table();
 	}
 	hm_tls.busy--;
 }
@@ -413,13 +432,13 @@ void hm_forget_shared(void *p)
 	if (!p)
 		return;
 	hm_tls.busy++;
-	pthread_mutex_lock(&lock);
+	lock_table();
 	rec = shared_del((uintptr_t)p);
 	if (rec) {
 		__atomic_fetch_sub(&hm_shared_live, 1, __ATOMIC_RELAXED);
 		rec_free_sample(rec);
 	}
-	pthread_mutex_unlock(&lock);
+	unlock_table();
 	hm_tls.busy--;
 }
 
@@ -474,10 +493,17 @@ void hm_resolve_real(void)
 static void fork_prepare(void)
 {
 	pthread_mutex_lock(&lock);
+	/* Allocations by the other handlers are not sampled; frees work. */
+	hm_tls.busy++;
+	hm_tls.forking = 1;
+	hm_publish_forking(true);
 }
 
 static void fork_parent(void)
 {
+	hm_publish_forking(false);
+	hm_tls.forking = 0;
+	hm_tls.busy--;
 	pthread_mutex_unlock(&lock);
 }
 
@@ -487,8 +513,9 @@ static void fork_child(void)
 	uint32_t n;
 
 	pthread_mutex_init(&lock, NULL);
+	hm_publish_forking(false);
+	hm_tls.forking = 0;
 	hm_tls.tid = 0;
-	hm_tls.busy++;
 	/* The child inherited exactly the parent's live samples (copy on write). */
 	hdr.pid = getpid();
 	hdr.ppid = getppid();
@@ -602,10 +629,10 @@ void hm_core_exit(void)
 	if (__atomic_load_n(&core_state, __ATOMIC_ACQUIRE) != HM_ACTIVE)
 		return;
 	hm_tls.busy++;
-	pthread_mutex_lock(&lock);
+	lock_table();
 	hdr.flags |= HM_SITES_F_EXITED;
 	hdr.exit_ns = now_ns();
 	hm_publish_header(&hdr);
-	pthread_mutex_unlock(&lock);
+	unlock_table();
 	hm_tls.busy--;
 }

@@ -52,6 +52,7 @@ struct hm_thread {
 	uint64_t rng;		/* xorshift64 state; 0: thread not set up yet */
 	uint32_t tid;		/* cached gettid(); 0 after a fork */
 	uint32_t busy;		/* inside the recorder: re-entrant calls go straight through */
+	uint32_t forking;	/* this thread holds the lock for a fork (atfork handlers run) */
 };
 extern __thread struct hm_thread hm_tls __attribute__((tls_model("initial-exec")));
 

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <dlfcn.h>
 #include <link.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,24 +20,50 @@
 
 /* got.c may be missing from a build: then attach reports it and records nothing. */
 int hm_got_patch_all(const struct hm_got_hook *, size_t, void *) __attribute__((weak));
-int hm_got_patch_object(const struct hm_got_hook *, size_t, void *) __attribute__((weak));
 
 static struct hm_got_hook hooks[HM_MAX_HOOKS];
 static size_t n_hooks;
 static void *(*real_dlopen)(const char *, int);
+/*
+ * Serialises the patching after dlopen: two threads making one RELRO page
+ * writable and read-only again would fault each other's write.
+ */
+static pthread_mutex_t patch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void patch_lock_take(void)
+{
+	pthread_mutex_lock(&patch_lock);
+}
+
+static void patch_lock_drop(void)
+{
+	pthread_mutex_unlock(&patch_lock);
+}
+
+static void patch_lock_reset(void)
+{
+	pthread_mutex_init(&patch_lock, NULL);
+}
 
 static void say(const char *msg)
 {
 	(void)!write(STDERR_FILENO, msg, strlen(msg));
 }
 
+/*
+ * Every object, not only the one named: dlopen also loads the dependencies
+ * it brings, and one of those freeing an arena pointer through the real
+ * free would corrupt the heap. Slots already hooked are left alone.
+ */
 static void *hook_dlopen(const char *file, int mode)
 {
 	void *h = real_dlopen(file, mode);
-	struct link_map *lm;
 
-	if (h && !dlinfo(h, RTLD_DI_LINKMAP, &lm) && hm_got_patch_object)
-		hm_got_patch_object(hooks, n_hooks, (void *)lm->l_addr);
+	if (h) {
+		patch_lock_take();
+		hm_got_patch_all(hooks, n_hooks, hm_self_base);
+		patch_lock_drop();
+	}
 	return h;
 }
 
@@ -52,6 +79,7 @@ void hm_inject(void)
 	n_hooks = hm_hooks_fill(hooks);
 	if (real_dlopen)
 		hooks[n_hooks++] = (struct hm_got_hook){ "dlopen", (void *)hook_dlopen };
+	pthread_atfork(patch_lock_take, patch_lock_drop, patch_lock_reset);
 	n = hm_got_patch_all(hooks, n_hooks, hm_self_base);
 	if (n < 0) {
 		char line[128];

@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -263,9 +264,23 @@ HM_EXPORT int posix_memalign(void **out, size_t align, size_t size)
 	return 0;
 }
 
+/*
+ * As glibc (2.36: aligned_alloc is memalign): a non-power of two is rounded
+ * up; one beyond the largest power of two is EINVAL (rounding would wrap).
+ */
+static size_t round_align(size_t align)
+{
+	if (align > SIZE_MAX / 2 + 1)
+		return 0;
+	while (!pow2(align))
+		align = align ? align + (align & -align) : 1;
+	return align;
+}
+
 HM_EXPORT void *aligned_alloc(size_t align, size_t size)
 {
-	if (!pow2(align)) {
+	align = round_align(align);
+	if (!align) {
 		errno = EINVAL;
 		return NULL;
 	}
@@ -274,9 +289,11 @@ HM_EXPORT void *aligned_alloc(size_t align, size_t size)
 
 HM_EXPORT void *memalign(size_t align, size_t size)
 {
-	/* As glibc: a non-power of two is rounded up. */
-	while (!pow2(align))
-		align = align ? align + (align & -align) : 1;
+	align = round_align(align);
+	if (!align) {
+		errno = EINVAL;
+		return NULL;
+	}
 	return aligned(align, size, real_memalign);
 }
 
@@ -289,6 +306,11 @@ HM_EXPORT void *pvalloc(size_t size)
 {
 	size_t rounded = (size + HM_PAGE - 1) & ~(HM_PAGE - 1);
 
+	if (size > SIZE_MAX - (HM_PAGE - 1)) {
+		/* Rounding would wrap to a page. */
+		errno = ENOMEM;
+		return NULL;
+	}
 	return aligned(HM_PAGE, rounded ? rounded : HM_PAGE, real_memalign);
 }
 

@@ -18,9 +18,60 @@
 
 static char *map;		/* the whole file, MAP_SHARED; NULL: none */
 static size_t map_len;
+static int map_fd = -1;
+/* File space reserved so far, per table: [off, reserved) of each. */
+static size_t recs_reserved, stacks_reserved;
 static struct hm_sites_header *fhdr;
 static struct hm_sites_record *frecs;
 static struct hm_sites_stack *fstacks;
+static bool forking;
+
+void hm_publish_forking(bool on)
+{
+	forking = on;
+}
+
+/* The file to write to: none, or (a fork child before its own file) not ours. */
+static bool mirror(void)
+{
+	return fhdr && !(forking && (uint32_t)getpid() != fhdr->pid);
+}
+
+/*
+ * A store into a hole of a MAP_SHARED file on a full file system (a small
+ * /run tmpfs) is SIGBUS, which would kill the process: the blocks under a
+ * table entry are reserved (fallocate) before it is first written, 64 KiB
+ * at a time, so a file costs what its tables use, not their capacity. When
+ * the file system is full, the file stops being updated and says so
+ * (HM_SITES_F_STALE); the recorder goes on privately.
+ */
+#define RESERVE_STEP (64 << 10)
+
+/* fallocate, where the file system has it. */
+static int allocate(int fd, size_t off, size_t len)
+{
+	if (!len || !fallocate(fd, 0, off, len) || errno == EOPNOTSUPP)
+		return 0;
+	return -1;
+}
+
+static bool reserve(size_t *reserved, size_t end, size_t limit)
+{
+	size_t to;
+
+	if (end <= *reserved)
+		return true;
+	to = (end + RESERVE_STEP - 1) & ~(size_t)(RESERVE_STEP - 1);
+	if (to > limit)
+		to = limit;
+	if (allocate(map_fd, *reserved, to - *reserved) < 0) {
+		__atomic_or_fetch(&fhdr->flags, HM_SITES_F_STALE, __ATOMIC_RELEASE);
+		fhdr = NULL;	/* no more stores into it */
+		return false;
+	}
+	*reserved = to;
+	return true;
+}
 
 static void say_once(const char *path, int err)
 {
@@ -38,13 +89,16 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 		    const struct hm_sites_stack *stacks, uint32_t n_stacks, bool quiet)
 {
 	size_t len = hdr->stacks_off + (size_t)hdr->stacks_cap * sizeof(*stacks);
+	size_t recs_end, stacks_end;
 	char path[512];
 	void *m;
 	int fd, err;
 
 	if (map) {
 		munmap(map, map_len);
+		close(map_fd);
 		map = NULL;
+		map_fd = -1;
 		fhdr = NULL;
 	}
 	snprintf(path, sizeof(path), "%s/%u.sites", dir, hdr->pid);
@@ -58,18 +112,28 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 		err = errno;
 		goto fail;
 	}
-	if (ftruncate(fd, len) < 0) {
+	/* The header and what is copied in now: reserved before any store (see reserve()). */
+	recs_end = hdr->records_off + hdr->records_used * sizeof(*recs);
+	stacks_end = hdr->stacks_off + (size_t)n_stacks * sizeof(*stacks);
+	if (ftruncate(fd, len) < 0 || allocate(fd, 0, hdr->header_size) < 0 ||
+	    allocate(fd, hdr->records_off, recs_end - hdr->records_off) < 0 ||
+	    allocate(fd, hdr->stacks_off, stacks_end - hdr->stacks_off) < 0) {
 		err = errno;
 		close(fd);
+		unlink(path);
 		goto fail;
 	}
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	err = errno;
-	close(fd);
-	if (m == MAP_FAILED)
+	if (m == MAP_FAILED) {
+		close(fd);
 		goto fail;
+	}
 	map = m;
 	map_len = len;
+	map_fd = fd;
+	recs_reserved = recs_end;
+	stacks_reserved = stacks_end;
 	fhdr = m;
 	frecs = (void *)(map + hdr->records_off);
 	fstacks = (void *)(map + hdr->stacks_off);
@@ -77,9 +141,16 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 		memcpy(frecs, recs, hdr->records_used * sizeof(*recs));
 	if (n_stacks)
 		memcpy(fstacks, stacks, (size_t)n_stacks * sizeof(*stacks));
-	/* Magic last: a reader that sees it sees the rest. */
-	memcpy(fhdr, hdr, sizeof(*hdr));
-	__atomic_store_n(&fhdr->magic, 0, __ATOMIC_RELAXED);
+	/*
+	 * Magic last: a reader that sees it sees the rest. (Copying hdr as it
+	 * is would store the magic first, memcpy choosing the order.)
+	 */
+	{
+		struct hm_sites_header h = *hdr;
+
+		h.magic = 0;
+		memcpy(fhdr, &h, sizeof(h));
+	}
 	__atomic_store_n(&fhdr->magic, HM_SITES_MAGIC, __ATOMIC_RELEASE);
 	return 0;
 fail:
@@ -90,7 +161,7 @@ fail:
 
 void hm_publish_header(const struct hm_sites_header *h)
 {
-	if (!fhdr)
+	if (!mirror())
 		return;
 	__atomic_store_n(&fhdr->flags, h->flags, __ATOMIC_RELAXED);
 	__atomic_store_n(&fhdr->exit_ns, h->exit_ns, __ATOMIC_RELAXED);
@@ -110,7 +181,9 @@ void hm_publish_record(uint32_t i, const struct hm_sites_record *r,
 {
 	struct hm_sites_record *f;
 
-	if (!fhdr)
+	if (!mirror() ||
+	    !reserve(&recs_reserved, fhdr->records_off + (size_t)(i + 1) * sizeof(*f),
+		     fhdr->stacks_off))
 		return;
 	f = &frecs[i];
 	/* records_used first: a reader scanning [0, records_used) finds i. */
@@ -132,7 +205,8 @@ void hm_publish_stack(uint32_t i, const struct hm_sites_stack *s)
 {
 	struct hm_sites_stack *f;
 
-	if (!fhdr)
+	if (!mirror() ||
+	    !reserve(&stacks_reserved, fhdr->stacks_off + (size_t)(i + 1) * sizeof(*f), map_len))
 		return;
 	f = &fstacks[i];
 	memcpy(f->frames, s->frames, s->depth * sizeof(s->frames[0]));

@@ -27,6 +27,11 @@ void hm_publish_record(uint32_t i, const struct hm_sites_record *r,
 		       const struct hm_sites_header *hdr);
 /* Mirrors stack i (frames, then depth last). */
 void hm_publish_stack(uint32_t i, const struct hm_sites_stack *s);
+/*
+ * While a fork is under way (atfork handlers running): mirror only in the
+ * process that owns the file, never from a child into its parent's file.
+ */
+void hm_publish_forking(bool on);
 /* Mirrors the header's flags and counters. */
 void hm_publish_header(const struct hm_sites_header *hdr);
 

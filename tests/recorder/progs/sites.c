@@ -342,12 +342,44 @@ static int arena_full(void)
 	return fails;
 }
 
+/* Edge cases every allocator answers; the recorder must answer them alike. */
+static int edges(void)
+{
+	volatile size_t huge = SIZE_MAX;	/* hidden from -Walloc-size-larger-than */
+	void *p, *q;
+
+	errno = 0;
+	check(!pvalloc(huge) && errno == ENOMEM, "edges: pvalloc(SIZE_MAX) fails, ENOMEM");
+	check(!malloc(huge) && !calloc(huge / 2, 3) && !reallocarray(NULL, huge / 2, 3),
+	      "edges: malloc(SIZE_MAX), calloc and reallocarray overflow fail");
+	/* glibc 2.36: aligned_alloc is memalign, a non-power of two rounds up. */
+	p = aligned_alloc(24, 48);
+	q = memalign(24, 48);
+	check(p && q && !((uintptr_t)p & 31) && !((uintptr_t)q & 31),
+	      "edges: aligned_alloc and memalign(24): 32-aligned as glibc's (%p %p)", p, q);
+	free(p);
+	free(q);
+	errno = 0;
+	check(!memalign(huge / 2 + 2, 16) && errno == EINVAL, "edges: memalign(huge) is EINVAL");
+	p = malloc(100);
+	check(p && !realloc(p, 0), "edges: realloc(sample, 0) frees, returns NULL");
+	p = malloc(0);
+	q = malloc(0);
+	check(p && q && p != q && malloc_usable_size(p) > 0, "edges: malloc(0) gives distinct pointers");
+	free(p);
+	free(q);
+	free(NULL);
+	return fails;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
 
 	if (!strcmp(mode, "exact"))
 		return exact() ? 1 : 0;
+	if (!strcmp(mode, "edges"))
+		return edges() ? 1 : 0;
 	if (!strcmp(mode, "estimate"))
 		return estimate() ? 1 : 0;
 	if (!strcmp(mode, "threads"))
@@ -358,6 +390,6 @@ int main(int argc, char **argv)
 		return records_full() ? 1 : 0;
 	if (!strcmp(mode, "arena-full"))
 		return arena_full() ? 1 : 0;
-	fprintf(stderr, "usage: sites exact|estimate|threads|fork|records-full|arena-full\n");
+	fprintf(stderr, "usage: sites exact|edges|estimate|threads|fork|records-full|arena-full\n");
 	return 2;
 }
