@@ -1,83 +1,53 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Reading symbols from ELF files (see elfsym.h). */
-#include <elf.h>
+/*
+ * Reading symbols from ELF files (see elfsym.h), with libelf. libelf's own
+ * errors (a truncated or malformed file) all become -ENOEXEC: the callers
+ * only need to say the file could not be read as ELF.
+ */
 #include <errno.h>
-#include <stdlib.h>
+#include <gelf.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "elfsym.h"
 
-/* Sections bigger than this are not a .dynsym heapmonctl has any business reading. */
-#define MAX_SECTION (64u << 20)
+/* The versym bit of a non-default version (binutils' name; glibc's elf.h lacks it). */
+#define VERSYM_HIDDEN 0x8000
 
-static int read_at(int fd, void *buf, size_t len, uint64_t off)
+/* The ELF file open at fd, mapped rather than copied; NULL when it is not one. */
+static Elf *elf_open(int fd)
 {
-	ssize_t n = pread(fd, buf, len, off);
+	Elf *elf;
 
-	if (n < 0)
-		return -errno;
-	return (size_t)n == len ? 0 : -ENOEXEC;
-}
-
-/* A section's content, malloc'd. */
-static void *read_section(int fd, const Elf64_Shdr *sh, int *err)
-{
-	void *p;
-
-	if (sh->sh_size > MAX_SECTION || sh->sh_type == SHT_NOBITS) {
-		*err = -ENOEXEC;
+	if (elf_version(EV_CURRENT) == EV_NONE)
 		return NULL;
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (elf && elf_kind(elf) != ELF_K_ELF) {
+		elf_end(elf);
+		elf = NULL;
 	}
-	p = malloc(sh->sh_size + 1);
-	if (!p) {
-		*err = -ENOMEM;
-		return NULL;
-	}
-	*err = read_at(fd, p, sh->sh_size, sh->sh_offset);
-	if (*err) {
-		free(p);
-		return NULL;
-	}
-	((char *)p)[sh->sh_size] = '\0';	/* a string table's last name ends */
-	return p;
+	return elf;
 }
 
 int hm_elf_info(int fd, struct hm_elf_info *info)
 {
-	unsigned char ident[EI_NIDENT];
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
-	unsigned int i;
-	int ret;
+	GElf_Ehdr eh;
+	GElf_Phdr ph;
+	size_t i, n;
+	Elf *elf;
+	int ret = -ENOEXEC;
 
 	memset(info, 0, sizeof(*info));
-	ret = read_at(fd, ident, sizeof(ident), 0);
-	if (ret)
-		return ret;
-	if (memcmp(ident, ELFMAG, SELFMAG))
+	elf = elf_open(fd);
+	if (!elf)
 		return -ENOEXEC;
-	info->class = ident[EI_CLASS];
-	if (info->class == ELFCLASS32) {
-		Elf32_Ehdr eh32;
-
-		ret = read_at(fd, &eh32, sizeof(eh32), 0);
-		info->machine = eh32.e_machine;
-		return ret;
-	}
-	if (info->class != ELFCLASS64)
-		return -ENOEXEC;
-	ret = read_at(fd, &eh, sizeof(eh), 0);
-	if (ret)
-		return ret;
+	if (!gelf_getehdr(elf, &eh) || elf_getphdrnum(elf, &n))
+		goto out;
+	info->class = gelf_getclass(elf);
 	info->machine = eh.e_machine;
-	if (eh.e_phentsize != sizeof(ph))
-		return -ENOEXEC;
 	info->first_load = UINT64_MAX;
-	for (i = 0; i < eh.e_phnum; i++) {
-		ret = read_at(fd, &ph, sizeof(ph), eh.e_phoff + (uint64_t)i * sizeof(ph));
-		if (ret)
-			return ret;
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, i, &ph))
+			goto out;
 		if (ph.p_type == PT_INTERP)
 			info->interp = true;
 		if (ph.p_type == PT_LOAD && info->first_load == UINT64_MAX)
@@ -85,79 +55,63 @@ int hm_elf_info(int fd, struct hm_elf_info *info)
 	}
 	if (info->first_load == UINT64_MAX)
 		info->first_load = 0;
-	return 0;
+	ret = 0;
+out:
+	elf_end(elf);
+	return ret;
 }
 
-static int find_symbol(const Elf64_Sym *syms, size_t n, const char *strs, size_t strsz,
-		       const Elf64_Half *versym, const char *name, uint64_t *value)
+/* The section of type type, and its (only) data; NULL when there is none. */
+static Elf_Data *section_data(Elf *elf, GElf_Word type, GElf_Shdr *sh)
 {
-	bool found = false;
-	size_t i;
+	Elf_Scn *scn = NULL;
 
-	for (i = 1; i < n; i++) {
-		const Elf64_Sym *s = &syms[i];
-		unsigned int type = ELF64_ST_TYPE(s->st_info);
-
-		if (s->st_shndx == SHN_UNDEF || s->st_name >= strsz ||
-		    (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT) ||
-		    strcmp(strs + s->st_name, name))
-			continue;
-		/* A hidden version is a compatibility one: keep looking for the default. */
-		*value = s->st_value;
-		found = true;
-		if (!versym || !(versym[i] & 0x8000))
-			return 0;
-	}
-	return found ? 0 : -ENOENT;
+	while ((scn = elf_nextscn(elf, scn)))
+		if (gelf_getshdr(scn, sh) && sh->sh_type == type)
+			return elf_getdata(scn, NULL);
+	return NULL;
 }
 
 int hm_elf_dynsym(int fd, const char *name, uint64_t *value)
 {
-	Elf64_Shdr *sh = NULL, *dynsym = NULL, *strtab = NULL, *vers = NULL;
-	void *syms = NULL, *strs = NULL, *versym = NULL;
-	Elf64_Ehdr eh;
-	size_t shsize, nsyms;
-	unsigned int i;
-	int ret;
+	Elf_Data *syms, *versyms;
+	GElf_Shdr sh, vsh;
+	GElf_Versym ver;
+	GElf_Sym sym;
+	bool found = false;
+	const char *s;
+	Elf *elf;
+	int i;
 
-	ret = read_at(fd, &eh, sizeof(eh), 0);
-	if (ret)
-		return ret;
-	if (memcmp(eh.e_ident, ELFMAG, SELFMAG) || eh.e_ident[EI_CLASS] != ELFCLASS64 ||
-	    eh.e_shentsize != sizeof(Elf64_Shdr) || !eh.e_shnum)
+	elf = elf_open(fd);
+	if (!elf)
 		return -ENOEXEC;
-	shsize = (size_t)eh.e_shnum * sizeof(Elf64_Shdr);
-	sh = malloc(shsize);
-	if (!sh)
-		return -ENOMEM;
-	ret = read_at(fd, sh, shsize, eh.e_shoff);
-	if (ret)
-		goto out;
-	for (i = 0; i < eh.e_shnum; i++) {
-		if (sh[i].sh_type == SHT_DYNSYM)
-			dynsym = &sh[i];
-		if (sh[i].sh_type == SHT_GNU_versym)
-			vers = &sh[i];
+	syms = gelf_getclass(elf) == ELFCLASS64 ? section_data(elf, SHT_DYNSYM, &sh) : NULL;
+	if (!syms) {
+		elf_end(elf);
+		return -ENOEXEC;
 	}
-	ret = -ENOEXEC;
-	if (!dynsym || dynsym->sh_link >= eh.e_shnum || dynsym->sh_entsize != sizeof(Elf64_Sym))
-		goto out;
-	strtab = &sh[dynsym->sh_link];
-	syms = read_section(fd, dynsym, &ret);
-	if (!syms)
-		goto out;
-	strs = read_section(fd, strtab, &ret);
-	if (!strs)
-		goto out;
-	nsyms = dynsym->sh_size / sizeof(Elf64_Sym);
-	/* Version indexes, one per symbol, when they are there and match. */
-	if (vers && vers->sh_size == nsyms * sizeof(Elf64_Half))
-		versym = read_section(fd, vers, &ret);
-	ret = find_symbol(syms, nsyms, strs, strtab->sh_size, versym, name, value);
-out:
-	free(versym);
-	free(strs);
-	free(syms);
-	free(sh);
-	return ret;
+	/* Version indexes, one per symbol, when the library has them. */
+	versyms = section_data(elf, SHT_GNU_versym, &vsh);
+	for (i = 1; gelf_getsym(syms, i, &sym); i++) {
+		unsigned int type = GELF_ST_TYPE(sym.st_info);
+
+		if (sym.st_shndx == SHN_UNDEF ||
+		    (type != STT_FUNC && type != STT_GNU_IFUNC && type != STT_OBJECT))
+			continue;
+		s = elf_strptr(elf, sh.sh_link, sym.st_name);
+		if (!s || strcmp(s, name))
+			continue;
+		*value = sym.st_value;
+		found = true;
+		/*
+		 * A hidden version (name@VERSION, not name@@VERSION) is one
+		 * kept for programs linked against an older library: keep
+		 * looking for the default one.
+		 */
+		if (!versyms || !gelf_getversym(versyms, i, &ver) || !(ver & VERSYM_HIDDEN))
+			break;
+	}
+	elf_end(elf);
+	return found ? 0 : -ENOENT;
 }

@@ -16,30 +16,41 @@ static void *(*real_malloc)(size_t);
 static void *(*real_calloc)(size_t, size_t);
 static void *(*real_realloc)(void *, size_t);
 static void (*real_free)(void *);
-static unsigned long n_alloc, n_free;
+/*
+ * Per thread, so that a check in one thread is not disturbed by another
+ * thread's allocations; n_alloc_all counts them all.
+ */
+static __thread unsigned long n_alloc, n_free;
+static unsigned long n_alloc_all;
+
+static void count_alloc(void)
+{
+	n_alloc++;
+	__atomic_add_fetch(&n_alloc_all, 1, __ATOMIC_RELAXED);
+}
 
 static void *spy_malloc(size_t size)
 {
-	__atomic_add_fetch(&n_alloc, 1, __ATOMIC_RELAXED);
+	count_alloc();
 	return real_malloc(size);
 }
 
 static void *spy_calloc(size_t n, size_t size)
 {
-	__atomic_add_fetch(&n_alloc, 1, __ATOMIC_RELAXED);
+	count_alloc();
 	return real_calloc(n, size);
 }
 
 static void *spy_realloc(void *p, size_t size)
 {
-	__atomic_add_fetch(&n_alloc, 1, __ATOMIC_RELAXED);
+	count_alloc();
 	return real_realloc(p, size);
 }
 
 static void spy_free(void *p)
 {
 	if (p)
-		__atomic_add_fetch(&n_free, 1, __ATOMIC_RELAXED);
+		n_free++;
 	real_free(p);
 }
 
@@ -52,14 +63,21 @@ static const struct hm_got_hook hooks[] = {
 
 #define N_HOOKS (sizeof(hooks) / sizeof(hooks[0]))
 
+/* The calling thread's hooked allocations and frees. */
 unsigned long spy_allocs(void)
 {
-	return __atomic_load_n(&n_alloc, __ATOMIC_RELAXED);
+	return n_alloc;
 }
 
 unsigned long spy_frees(void)
 {
-	return __atomic_load_n(&n_free, __ATOMIC_RELAXED);
+	return n_free;
+}
+
+/* Every thread's hooked allocations. */
+unsigned long spy_allocs_all(void)
+{
+	return __atomic_load_n(&n_alloc_all, __ATOMIC_RELAXED);
 }
 
 /* The spy's own malloc call, through its own GOT: must stay unhooked. */
