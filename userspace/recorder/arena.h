@@ -5,11 +5,13 @@
  * that a sampled object shares its pages with nothing else. Metadata lives
  * outside the arena: a free page is never written, so it stays
  * non-resident. Freed runs are coalesced, reused, and given back to the
- * kernel with MADV_DONTNEED. Not thread-safe: the core's lock covers it.
+ * kernel with MADV_DONTNEED, but for a few kept resident for reuse (see
+ * hm_arena_cache). Not thread-safe: the core's lock covers it.
  */
 #ifndef HEAPMON_RECORDER_ARENA_H
 #define HEAPMON_RECORDER_ARENA_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -29,9 +31,17 @@ static inline int hm_in_arena(const void *p)
 int hm_arena_init(uint64_t mb);
 /*
  * A run for size bytes whose start is aligned to align (<= HM_PAGE: a page),
- * or NULL when the arena is full. owner is kept for hm_arena_owner.
+ * or NULL when the arena is full. owner is kept for hm_arena_owner. *dirty
+ * says whether the run was a cached one, whose pages hold old data (else
+ * they read as zero).
  */
-void *hm_arena_alloc(size_t size, size_t align, uint32_t owner);
+void *hm_arena_alloc(size_t size, size_t align, uint32_t owner, bool *dirty);
+/*
+ * Keeps the live run at p, being freed, resident for reuse, if the cache
+ * has room (bounded by a quarter of live_bytes, the live samples' pages);
+ * returns false when it must be discarded and freed instead.
+ */
+bool hm_arena_cache(void *p, uint64_t live_bytes);
 /* The owner of the run starting at p, 0 when p starts no live run. */
 uint32_t hm_arena_owner(const void *p);
 /* Bytes of the run starting at p (a live run's start). */

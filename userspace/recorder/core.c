@@ -319,6 +319,7 @@ void *hm_take(size_t size, size_t align, uint32_t flags, uint64_t weight,
 	uint64_t frames[HM_SITES_MAX_DEPTH];
 	struct hm_sites_record *r;
 	uint32_t depth, rec, n_stacks;
+	bool dirty = false;
 	void *p;
 
 	pd->rec = 0;
@@ -344,7 +345,7 @@ void *hm_take(size_t size, size_t align, uint32_t flags, uint64_t weight,
 	r->time_ns = now_ns();
 	r->tid = my_tid(t);
 	r->flags = flags;
-	p = hm_arena_alloc(size, align, rec);
+	p = hm_arena_alloc(size, align, rec, &dirty);
 	if (!p) {
 		/* The caller allocates from the real allocator, then commits. */
 		hdr.drops_arena++;
@@ -358,6 +359,9 @@ void *hm_take(size_t size, size_t align, uint32_t flags, uint64_t weight,
 	rec_publish(rec);
 out:
 	unlock_table();
+	/* The run is ours: a reused one is zeroed outside the lock. */
+	if (p && dirty && (flags & HM_SITES_REC_ZEROED))
+		memset(p, 0, size);
 	t->busy--;
 	return p;
 }
@@ -404,6 +408,8 @@ void hm_free_arena(void *p)
 		bytes = hm_arena_run_bytes(p);
 		hdr.arena_bytes -= bytes;
 		rec_free_sample(rec);
+		if (hm_arena_cache(p, hdr.arena_bytes))
+			bytes = 0;	/* kept resident for the next samples */
 	}
 	unlock_table();
 	if (bytes) {

@@ -81,6 +81,19 @@ static int exact(void)
 			zero &= ((char *)c[i])[j] == 0;
 	}
 	check(zero, "exact: calloc memory is zero, also on reused arena pages");
+	/* A freed run kept resident for reuse (150 live runs allow it), then calloc'ed. */
+	{
+		unsigned char *x = site_malloc(8000), *y;
+		int z = 1;
+
+		fill(x, 8000, 7);	/* not a memset: the compiler would drop it before free */
+		free(x);
+		y = site_calloc(1, 8000);
+		for (int j = 0; j < 8000; j++)
+			z &= y[j] == 0;
+		check(y == x && z, "exact: calloc reuses a freed run kept resident, and zeroes it");
+		free(y);
+	}
 	for (int i = 0; i < 40; i++)
 		free(m[i]);
 	for (int i = 0; i < 30; i++) {
