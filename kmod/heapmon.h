@@ -4,7 +4,7 @@
 
 #include <linux/types.h>
 
-#define HEAPMON_VERSION "0.3.0"
+#define HEAPMON_VERSION "0.4.0"
 
 /* Module parameters (see main.c for their meaning and defaults). */
 extern unsigned int hm_max_targets;

@@ -240,7 +240,8 @@ static int hm_put_hist(struct sk_buff *skb, const struct hm_hist *h)
 	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE10_BYTES, h->idle10, pad) ||
 	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE60_BYTES, h->idle60, pad) ||
 	       hm_put_u64(skb, HEAPMON_STATS_A_IDLE600_BYTES, h->idle600, pad) ||
-	       hm_put_u64(skb, HEAPMON_STATS_A_NEVER_BYTES, h->never, pad) ? -EMSGSIZE : 0;
+	       hm_put_u64(skb, HEAPMON_STATS_A_NEVER_BYTES, h->never, pad) ||
+	       hm_put_u64(skb, HEAPMON_STATS_A_SWAPPED_BYTES, h->swapped, pad) ? -EMSGSIZE : 0;
 }
 
 struct hm_stats_snapshot {
@@ -521,6 +522,7 @@ static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_snap *snap,
 {
 	u64 base = (u64)c->index << HM_CHUNK_SHIFT;
 	DECLARE_BITMAP(bits, HM_CHUNK_PAGES);
+	DECLARE_BITMAP(swapped, HM_CHUNK_PAGES);
 	u64 words[HM_CHUNK_PAGES / 64];
 	struct nlattr *nest, *recs;
 	unsigned int i, n = 0;
@@ -548,6 +550,12 @@ static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_snap *snap,
 	    nla_put_u32(skb, HEAPMON_CHUNK_A_FLAGS, c->huge ? HEAPMON_CHUNK_F_HUGE : 0) ||
 	    nla_put(skb, HEAPMON_CHUNK_A_BITMAP, sizeof(words), words))
 		goto cancel;
+	/* Only when a reported page is swapped out: most chunks have none. */
+	if (!c->huge && bitmap_and(swapped, bits, c->swapped, HM_CHUNK_PAGES)) {
+		bitmap_to_arr64(words, swapped, HM_CHUNK_PAGES);
+		if (nla_put(skb, HEAPMON_CHUNK_A_SWAPPED, sizeof(words), words))
+			goto cancel;
+	}
 	recs = nla_reserve(skb, HEAPMON_CHUNK_A_RECORDS, n * sizeof(u32));
 	if (!recs)
 		goto cancel;

@@ -47,6 +47,7 @@ struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index)
 		return NULL;
 	}
 	bitmap_zero(chunk->present, HM_CHUNK_PAGES);
+	bitmap_zero(chunk->swapped, HM_CHUNK_PAGES);
 	WRITE_ONCE(chunk->owner, owner);
 	WRITE_ONCE(chunk->index, index);
 	chunk->walk = 0;

@@ -24,12 +24,15 @@
 #define HM_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 /*
- * 2144 bytes for 512 pages: 4 bytes of record per page plus the chunk's
- * bitmap and header, 4.19 bytes per tracked page when the span is dense.
- * A huge page uses rec[0] and bit 0 alone.
+ * 2208 bytes for 512 pages: 4 bytes of record per page plus the chunk's two
+ * bitmaps and header, 4.31 bytes per tracked page when the span is dense.
+ * A huge page uses rec[0] and bit 0 alone. As of the last finished pass,
+ * present: the pages that hold a record (resident, or swapped out since
+ * they were seen resident); swapped: those of them swapped out.
  */
 struct hm_chunk {
-	unsigned long present[HM_CHUNK_LONGS];	/* as of the last finished pass */
+	unsigned long present[HM_CHUNK_LONGS];
+	unsigned long swapped[HM_CHUNK_LONGS];
 	struct hm_pages *owner;			/* with index: which chunk this is, for */
 	unsigned long index;			/* readers of a recycled one (see pages.c) */
 	u64 walk;				/* the last walk that visited it */
@@ -65,9 +68,14 @@ static inline u32 hm_rec_next(u32 rec, bool young)
 			   HEAPMON_REC_AGE(rec) + 1);
 }
 
-/* Bytes of a page by idle age, for one region or a whole target. */
+/*
+ * Bytes of a page by idle age, for one region or a whole target. The idle
+ * buckets count resident and swapped pages alike: a leak reclaim swapped
+ * out is still a leak.
+ */
 struct hm_hist {
 	u64 resident;
+	u64 swapped;		/* swapped out, record kept: not in resident */
 	u64 huge;
 	u64 touched;		/* touched in the last period: idle == 0, touched > 0 */
 	u64 idle1;
@@ -77,11 +85,15 @@ struct hm_hist {
 	u64 never;		/* touched == 0 */
 };
 
-static inline void hm_hist_add_page(struct hm_hist *h, u32 rec, u64 bytes, bool huge)
+static inline void hm_hist_add_page(struct hm_hist *h, u32 rec, u64 bytes, bool huge,
+				    bool swapped)
 {
 	u32 idle = HEAPMON_REC_IDLE(rec);
 
-	h->resident += bytes;
+	if (swapped)
+		h->swapped += bytes;
+	else
+		h->resident += bytes;
 	if (huge)
 		h->huge += bytes;
 	if (!idle && HEAPMON_REC_TOUCHED(rec))
@@ -101,6 +113,7 @@ static inline void hm_hist_add_page(struct hm_hist *h, u32 rec, u64 bytes, bool 
 static inline void hm_hist_sum(struct hm_hist *sum, const struct hm_hist *h)
 {
 	sum->resident += h->resident;
+	sum->swapped += h->swapped;
 	sum->huge += h->huge;
 	sum->touched += h->touched;
 	sum->idle1 += h->idle1;
@@ -129,7 +142,10 @@ bool hm_pages_may_track(const struct hm_pages *pages, unsigned long n);
 /* The bytes of every target's chunks, counted against max_memory_mb. */
 u64 hm_pages_memory_bytes(void);
 
-/* Whether the page at addr was resident at the last pass (RCU, lockless). */
+/*
+ * Whether the page at addr held a record at the last pass (resident or
+ * swapped out; RCU, lockless).
+ */
 bool hm_pages_known(struct hm_pages *pages, unsigned long addr);
 
 #endif /* _HEAPMON_PAGES_H */

@@ -2,7 +2,9 @@
 /*
  * The sampling pass: walk the page tables of a target's tracked mappings,
  * test and clear each resident page's accessed bit, and update that page's
- * record.
+ * record. A page reclaim swapped out keeps its record while its PTE holds the
+ * swap entry: it ages as an idle page, and carries on from there when it
+ * comes back.
  *
  * walk_page_range() is not exported, so the walk is by hand, as the kernel's
  * own walkers do it: under mmap_read_lock, huge PMDs first under the PMD lock,
@@ -45,7 +47,8 @@ struct hm_walk {
 
 	struct hm_chunk *chunk;		/* the chunk being visited */
 	unsigned long chunk_index;
-	unsigned long cur[HM_CHUNK_LONGS];	/* its pages found resident in this pass */
+	unsigned long cur[HM_CHUNK_LONGS];	/* its pages found with a record in this pass */
+	unsigned long cur_swapped[HM_CHUNK_LONGS];	/* of which swapped out */
 	bool cur_huge;
 	bool was_huge;			/* it held a huge page at the last pass */
 	u32 huge_rec;			/* that huge page's record */
@@ -69,6 +72,7 @@ static void hm_chunk_end(struct hm_walk *w)
 	c->walk = w->walk;
 	WRITE_ONCE(c->huge, w->cur_huge);
 	bitmap_copy(c->present, w->cur, HM_CHUNK_PAGES);
+	bitmap_copy(c->swapped, w->cur_swapped, HM_CHUNK_PAGES);
 	if (!units) {
 		xa_erase(&w->t->pages.chunks, w->chunk_index);
 		hm_chunk_free(c);
@@ -102,6 +106,7 @@ static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 	w->chunk = c;
 	w->chunk_index = index;
 	bitmap_zero(w->cur, HM_CHUNK_PAGES);
+	bitmap_zero(w->cur_swapped, HM_CHUNK_PAGES);
 	w->cur_huge = false;
 	w->was_huge = c->huge && test_bit(0, c->present);
 	w->huge_rec = c->rec[0];
@@ -116,8 +121,11 @@ static void hm_keep_pte(struct hm_walk *w, unsigned long addr)
 {
 	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
 
-	if (w->chunk && !w->was_huge && test_bit(idx, w->chunk->present))
+	if (w->chunk && !w->was_huge && test_bit(idx, w->chunk->present)) {
 		__set_bit(idx, w->cur);
+		if (test_bit(idx, w->chunk->swapped))
+			__set_bit(idx, w->cur_swapped);
+	}
 }
 
 /* The same for what the last pass knew of [addr, end): a huge page, or small ones. */
@@ -165,7 +173,34 @@ static void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
 	}
 	c->rec[idx] = rec;
 	__set_bit(idx, w->cur);
-	hm_hist_add_page(&w->region->hist, rec, PAGE_SIZE, false);
+	hm_hist_add_page(&w->region->hist, rec, PAGE_SIZE, false, false);
+}
+
+/*
+ * A page whose PTE holds a swap entry: reclaim wrote it out (to swap, zswap
+ * or zram), which is what becomes of a leak. A page with a record keeps it
+ * and ages, untouched (a swapped-out page cannot be accessed); one heapmon
+ * never saw resident stays unknown. A huge page split and swapped since the
+ * last pass carries on with the huge page's record, as in hm_track_pte().
+ */
+static void hm_track_swapped(struct hm_walk *w, unsigned long addr)
+{
+	struct hm_chunk *c = w->chunk;
+	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+	u32 rec;
+
+	if (!c)
+		return;
+	if (w->was_huge)
+		rec = hm_rec_next(w->huge_rec, false);
+	else if (test_bit(idx, c->present))
+		rec = hm_rec_next(c->rec[idx], false);
+	else
+		return;
+	c->rec[idx] = rec;
+	__set_bit(idx, w->cur);
+	__set_bit(idx, w->cur_swapped);
+	hm_hist_add_page(&w->region->hist, rec, PAGE_SIZE, false, true);
 }
 
 /* The freshest record among the small pages that a huge page replaced. */
@@ -205,9 +240,10 @@ static void hm_track_huge(struct hm_walk *w, bool young)
 	}
 	c->rec[0] = rec;
 	bitmap_zero(w->cur, HM_CHUNK_PAGES);
+	bitmap_zero(w->cur_swapped, HM_CHUNK_PAGES);
 	__set_bit(0, w->cur);
 	w->cur_huge = true;
-	hm_hist_add_page(&w->region->hist, rec, HPAGE_PMD_SIZE, true);
+	hm_hist_add_page(&w->region->hist, rec, HPAGE_PMD_SIZE, true, false);
 }
 
 /* The anonymous folio mapped at a present entry, or NULL (zero page, special). */
@@ -229,6 +265,19 @@ static void hm_pass_on_reference(struct folio *folio, bool young)
 {
 	if (young)
 		hm_folio_keep_reference(folio);
+}
+
+/*
+ * A swap-type PTE: a page swapped out keeps its record; one being migrated
+ * keeps its record as it was; device, hwpoison and marker entries are no
+ * page of the target's to count.
+ */
+static void hm_nonpresent_pte(struct hm_walk *w, unsigned long addr, swp_entry_t entry)
+{
+	if (!non_swap_entry(entry))
+		hm_track_swapped(w, addr);
+	else if (is_migration_entry(entry))
+		hm_keep_pte(w, addr);
 }
 
 /* Returns false if the PMD changed under us and should be looked at again. */
@@ -286,8 +335,8 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 	for (; addr < end; addr += PAGE_SIZE, pte++) {
 		ptent = ptep_get(pte);
 		if (!pte_present(ptent)) {
-			if (is_swap_pte(ptent) && is_migration_entry(pte_to_swp_entry(ptent)))
-				hm_keep_pte(w, addr);
+			if (is_swap_pte(ptent))
+				hm_nonpresent_pte(w, addr, pte_to_swp_entry(ptent));
 			continue;
 		}
 		folio = hm_anon_folio(pte_pfn(ptent));

@@ -16,7 +16,8 @@
  *     passes           passes done
  *     tracked_bytes    size of the tracked mappings
  *     resident_bytes   resident bytes in them
- *     idle             bytes by idle age, one "bucket bytes" line each
+ *     idle             bytes by idle age, one "bucket bytes" line each, and
+ *                      the swapped-out bytes that keep their records
  */
 
 #include <linux/kobject.h>
@@ -167,9 +168,9 @@ static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr, char
 
 	hm_kobj_stats(kobj, &st);
 	return sysfs_emit(buf,
-			  "touched %llu\nidle>=1 %llu\nidle>=10 %llu\nidle>=60 %llu\nidle>=600 %llu\nnever %llu\n",
+			  "touched %llu\nidle>=1 %llu\nidle>=10 %llu\nidle>=60 %llu\nidle>=600 %llu\nnever %llu\nswapped %llu\n",
 			  st.hist.touched, st.hist.idle1, st.hist.idle10, st.hist.idle60,
-			  st.hist.idle600, st.hist.never);
+			  st.hist.idle600, st.hist.never, st.hist.swapped);
 }
 
 /* What a target does is its watcher's business: root only, like the netlink side. */

@@ -60,6 +60,7 @@ static const struct stats_field {
 	F(PASSES, passes, false),
 	F(TRACKED_BYTES, tracked_bytes, false),
 	F(RESIDENT_BYTES, resident_bytes, true),
+	F(SWAPPED_BYTES, swapped_bytes, true),
 	F(HUGE_BYTES, huge_bytes, false),
 	F(TOUCHED_BYTES, touched_bytes, true),
 	F(IDLE1_BYTES, idle1_bytes, true),
@@ -113,6 +114,8 @@ static const struct nla_policy chunk_policy[HEAPMON_CHUNK_A_MAX + 1] = {
 	[HEAPMON_CHUNK_A_FLAGS] = { .type = NLA_U32 },
 	[HEAPMON_CHUNK_A_BITMAP] = { .minlen = HEAPMON_CHUNK_PAGES / 8,
 				     .maxlen = HEAPMON_CHUNK_PAGES / 8 },
+	[HEAPMON_CHUNK_A_SWAPPED] = { .minlen = HEAPMON_CHUNK_PAGES / 8,
+				      .maxlen = HEAPMON_CHUNK_PAGES / 8 },
 };
 
 static int hm_decode_target(struct nlattr *nla, struct hm_target *t)
@@ -261,7 +264,7 @@ static unsigned int chunk_weight(const unsigned char *bitmap)
 int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 {
 	struct nlattr *tb[HEAPMON_CHUNK_A_MAX + 1];
-	const unsigned char *bitmap, *recs;
+	const unsigned char *bitmap, *recs, *swapped = NULL;
 	unsigned int i, n = 0;
 	uint32_t flags = 0;
 	uint64_t addr;
@@ -279,19 +282,29 @@ int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 	recs = nla_data(tb[HEAPMON_CHUNK_A_RECORDS]);
 	if ((size_t)nla_len(tb[HEAPMON_CHUNK_A_RECORDS]) != chunk_weight(bitmap) * sizeof(rec))
 		return -EBADMSG;
+	/* Swapped pages are reported ones, and never huge. */
+	if (tb[HEAPMON_CHUNK_A_SWAPPED]) {
+		swapped = nla_data(tb[HEAPMON_CHUNK_A_SWAPPED]);
+		if (flags & HEAPMON_CHUNK_F_HUGE)
+			return -EBADMSG;
+		for (i = 0; i < HEAPMON_CHUNK_PAGES; i++)
+			if (chunk_bit(swapped, i) && !chunk_bit(bitmap, i))
+				return -EBADMSG;
+	}
 	if (flags & HEAPMON_CHUNK_F_HUGE) {
 		if (!chunk_bit(bitmap, 0))
 			return chunk_weight(bitmap) ? -EBADMSG : 0;
 		if (chunk_weight(bitmap) != 1)
 			return -EBADMSG;
 		memcpy(&rec, recs, sizeof(rec));
-		return cb(addr, HM_HUGE_PAGE_SIZE, rec, arg);
+		return cb(addr, HM_HUGE_PAGE_SIZE, rec, false, arg);
 	}
 	for (i = 0; i < HEAPMON_CHUNK_PAGES; i++) {
 		if (!chunk_bit(bitmap, i))
 			continue;
 		memcpy(&rec, recs + n++ * sizeof(rec), sizeof(rec));
-		ret = cb(addr + i * HM_PAGE_SIZE, HM_PAGE_SIZE, rec, arg);
+		ret = cb(addr + i * HM_PAGE_SIZE, HM_PAGE_SIZE, rec,
+			 swapped && chunk_bit(swapped, i), arg);
 		if (ret < 0)
 			return ret;
 	}

@@ -44,6 +44,7 @@ struct hm_stats {
 	uint64_t passes;
 	uint64_t tracked_bytes;
 	uint64_t resident_bytes;
+	uint64_t swapped_bytes;		/* swapped out, records kept: not in resident_bytes */
 	uint64_t huge_bytes;
 	uint64_t touched_bytes;
 	uint64_t idle1_bytes;
@@ -90,7 +91,8 @@ struct hm_event {
 /* One page of a HEAPMON_A_CHUNK: 16 bytes, so millions fit. */
 struct hm_page {
 	uint64_t addr;
-	uint32_t size;		/* HM_PAGE_SIZE or HM_HUGE_PAGE_SIZE */
+	uint32_t size : 31;	/* HM_PAGE_SIZE or HM_HUGE_PAGE_SIZE */
+	uint32_t swapped : 1;	/* swapped out (HEAPMON_CHUNK_A_SWAPPED): not resident */
 	uint32_t rec;		/* HEAPMON_REC_TOUCHED(), _IDLE(), _AGE() */
 };
 
@@ -106,10 +108,11 @@ int hm_decode_region(struct nlattr *nla, struct hm_region *reg);
 int hm_decode_event(struct nlattr *nla, struct hm_event *e);
 
 /*
- * Calls cb once per page a HEAPMON_A_CHUNK reports, in address order. Returns
- * 0, -EBADMSG for a malformed chunk, or the first negative value cb returns.
+ * Calls cb once per page a HEAPMON_A_CHUNK reports, in address order, with
+ * swapped true for a page swapped out. Returns 0, -EBADMSG for a malformed
+ * chunk, or the first negative value cb returns.
  */
-typedef int (*hm_page_cb)(uint64_t addr, uint64_t size, uint32_t rec, void *arg);
+typedef int (*hm_page_cb)(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, void *arg);
 int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg);
 
 /* JSON: key is NULL inside an array. */

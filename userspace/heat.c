@@ -40,7 +40,9 @@ void hm_heat_strip(uint64_t start, uint64_t end, const struct hm_page *pages, si
 	size_t i;
 
 	for (i = 0; i < n && end > start; i++) {
-		if (pages[i].addr >= end || pages[i].addr + pages[i].size <= start)
+		/* The strip shows resident pages: a swapped-out one is a blank. */
+		if (pages[i].swapped || pages[i].addr >= end ||
+		    pages[i].addr + pages[i].size <= start)
 			continue;
 		first = pages[i].addr > start ? pages[i].addr - start : 0;
 		last = pages[i].addr + pages[i].size - 1 - start;

@@ -57,9 +57,10 @@ static size_t first_page_after(const struct hm_page *pages, size_t n, uint64_t a
 }
 
 /*
- * A sample is hot when any resident page of [addr & ~4095, addr + size) was
- * touched within I; no resident page at all (never touched, or swapped
- * out) is cold.
+ * A sample is hot when any page of [addr & ~4095, addr + size) was touched
+ * within I. Swapped-out pages are reported with their idle counts, which go
+ * on growing; no page at all (never touched, or swapped out before heapmon
+ * saw it) is cold.
  */
 static bool sample_hot(const struct hm_sites_record *r, const struct hm_leak_params *p,
 		       const struct hm_page *pages, size_t n)

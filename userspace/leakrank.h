@@ -58,8 +58,8 @@ enum hm_leak_reason {
 
 /*
  * One call stack (site mode) or one region (region mode). Samples are
- * sampled allocations, or resident pages in region mode; bytes are the
- * samples' weights, or page sizes.
+ * sampled allocations, or pages (resident or swapped out) in region mode;
+ * bytes are the samples' weights, or page sizes.
  */
 struct hm_leak_group {
 	uint32_t stack;			/* site mode: hm_sites_record.stack */

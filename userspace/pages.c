@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* heapmonctl pages: a target's resident pages with their counts. */
+/* heapmonctl pages: a target's pages (resident or swapped out) with their counts. */
 #include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -33,6 +33,8 @@ static void print_json(const struct hm_array *pages)
 		json_u64(&j, "touched", HEAPMON_REC_TOUCHED(p->rec));
 		json_u64(&j, "idle", HEAPMON_REC_IDLE(p->rec));
 		json_u64(&j, "age", HEAPMON_REC_AGE(p->rec));
+		if (p->swapped)
+			json_bool(&j, "swapped", true);
 		json_object_end(&j);
 		json_newline(&j);
 	}
@@ -48,9 +50,10 @@ static void print_table(const struct hm_array *pages)
 	printf("%-14s  %8s  %7s  %4s  %4s\n", "ADDR", "SIZE", "TOUCHED", "IDLE", "AGE");
 	for (i = 0; i < pages->n; i++) {
 		p = hm_array_at(pages, i);
-		printf("0x%012llx  %8s  %7u  %4u  %4u\n", (unsigned long long)p->addr,
+		printf("0x%012llx  %8s  %7u  %4u  %4u%s\n", (unsigned long long)p->addr,
 		       fmt_bytes(p->size, size, sizeof(size)), HEAPMON_REC_TOUCHED(p->rec),
-		       HEAPMON_REC_IDLE(p->rec), HEAPMON_REC_AGE(p->rec));
+		       HEAPMON_REC_IDLE(p->rec), HEAPMON_REC_AGE(p->rec),
+		       p->swapped ? "  swapped" : "");
 	}
 }
 

@@ -25,13 +25,14 @@ static void print_json(const struct hm_array *regions)
 
 static void print_region(const struct hm_region *reg)
 {
-	char size[16], res[16], touched[16], idle10[16], never[16];
+	char size[16], res[16], swapped[16], touched[16], idle10[16], never[16];
 
-	printf("0x%012llx  0x%012llx  %-4s  %10s  %10s  %10s  %10s  %10s  %8llu\n",
+	printf("0x%012llx  0x%012llx  %-4s  %10s  %10s  %10s  %10s  %10s  %10s  %8llu\n",
 	       (unsigned long long)reg->start, (unsigned long long)reg->end,
 	       hm_region_kind_name(reg->kind),
 	       fmt_bytes(reg->end - reg->start, size, sizeof(size)),
 	       fmt_bytes(reg->stats.resident_bytes, res, sizeof(res)),
+	       fmt_bytes(reg->stats.swapped_bytes, swapped, sizeof(swapped)),
 	       fmt_bytes(reg->stats.touched_bytes, touched, sizeof(touched)),
 	       fmt_bytes(reg->stats.idle10_bytes, idle10, sizeof(idle10)),
 	       fmt_bytes(reg->stats.never_bytes, never, sizeof(never)),
@@ -42,8 +43,8 @@ static void print_table(const struct hm_array *regions)
 {
 	size_t i;
 
-	printf("%-14s  %-14s  %-4s  %10s  %10s  %10s  %10s  %10s  %8s\n", "START", "END", "KIND",
-	       "SIZE", "RESIDENT", "TOUCHED", "IDLE>=10", "NEVER", "FAULTS");
+	printf("%-14s  %-14s  %-4s  %10s  %10s  %10s  %10s  %10s  %10s  %8s\n", "START", "END",
+	       "KIND", "SIZE", "RESIDENT", "SWAPPED", "TOUCHED", "IDLE>=10", "NEVER", "FAULTS");
 	for (i = 0; i < regions->n; i++)
 		print_region(hm_array_at(regions, i));
 }

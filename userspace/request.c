@@ -129,7 +129,7 @@ static struct nl_msg *pages_request(struct dump *d)
 			 (f->has_end && nla_put_u64(msg, HEAPMON_A_ADDR_END, f->end))));
 }
 
-static int page_cb(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
+static int page_cb(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, void *arg)
 {
 	struct hm_page *p = hm_array_push(arg);
 
@@ -137,6 +137,7 @@ static int page_cb(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
 		return -ENOMEM;
 	p->addr = addr;
 	p->size = size;
+	p->swapped = swapped;
 	p->rec = rec;
 	return 0;
 }

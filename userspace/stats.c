@@ -37,6 +37,7 @@ static void print_table(const struct hm_target_stats *ts)
 	} lines[] = {
 		{ "tracked", s->tracked_bytes },
 		{ "resident", s->resident_bytes },
+		{ "swapped", s->swapped_bytes },
 		{ "huge", s->huge_bytes },
 		{ "touched", s->touched_bytes },
 		{ "idle>=1", s->idle1_bytes },

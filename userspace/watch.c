@@ -220,7 +220,7 @@ static void show_recent(const struct watch *w)
 static void show_human(struct watch *w)
 {
 	const struct hm_stats *s = &w->ts.stats;
-	char b[7][16];
+	char b[8][16];
 	size_t i;
 
 	if (w->tty)
@@ -229,9 +229,10 @@ static void show_human(struct watch *w)
 		putchar('\n');
 	printf("heapmon: pid %u  interval %u ms  pass %llu  state %s\n", w->ts.pid,
 	       w->ts.interval_ms, (unsigned long long)s->passes, hm_state_name(w->ts.state));
-	printf("heap %s  resident %s  touched %s  idle>=1 %s  idle>=10 %s  idle>=60 %s  never touched %s\n",
+	printf("heap %s  resident %s  swapped %s  touched %s  idle>=1 %s  idle>=10 %s  idle>=60 %s  never touched %s\n",
 	       fmt_bytes(s->tracked_bytes, b[0], sizeof(b[0])),
 	       fmt_bytes(s->resident_bytes, b[1], sizeof(b[1])),
+	       fmt_bytes(s->swapped_bytes, b[7], sizeof(b[7])),
 	       fmt_bytes(s->touched_bytes, b[2], sizeof(b[2])),
 	       fmt_bytes(s->idle1_bytes, b[3], sizeof(b[3])),
 	       fmt_bytes(s->idle10_bytes, b[4], sizeof(b[4])),

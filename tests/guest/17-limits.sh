@@ -12,12 +12,12 @@ st=$(heapmonctl stats $WL --json)
 tracked=$(json_field "$st" tracked_bytes)
 resident=$(json_field "$st" resident_bytes)
 n=$(chunks)
-kib=$((n * 2144 / 1024))
+kib=$((n * 2208 / 1024))
 [ "$tracked" -ge $((64 << 30)) ] && pass "64 GiB reserved and tracked ($tracked bytes)" ||
 	fail "tracked $tracked, want >= 64 GiB"
 [ "$resident" -ge $((1024 * 4096)) ] && [ "$resident" -lt $((1100 * 4096)) ] &&
 	pass "1024 pages resident ($resident bytes)" || fail "resident $resident, want about 1024 pages"
-# One 2144-byte chunk per 2 MiB span that holds a resident page: 1024 and a
+# One 2208-byte chunk per 2 MiB span that holds a resident page: 1024 and a
 # few for the process's other memory (slabinfo counts whole slabs, so a
 # little more); one per reserved span would be 32768.
 [ "$n" -ge 1024 ] && [ "$n" -lt 2048 ] &&

@@ -33,6 +33,8 @@
  * down, munmap) and prints "shrunk"; SIGUSR2 adds a 4 MiB brk area and a
  * 4 MiB nothp area, all hot, and prints "grown". Both rewrite TRUTH; after a
  * shrink it also has "gone START END" lines for what was given back.
+ * SIGHUP reads every page of every area once, cold ones too (swapping in
+ * those reclaim swapped out), and prints "reread"; TRUTH is unchanged.
  */
 #define _GNU_SOURCE
 #include <stdint.h>
@@ -65,12 +67,14 @@ struct area {
 
 static struct area areas[MAX_AREAS];
 static int nareas;
-static volatile sig_atomic_t want_shrink, want_grow;
+static volatile sig_atomic_t want_shrink, want_grow, want_reread;
 
 static void on_signal(int sig)
 {
 	if (sig == SIGUSR1)
 		want_shrink = 1;
+	else if (sig == SIGHUP)
+		want_reread = 1;
 	else
 		want_grow = 1;
 }
@@ -223,6 +227,20 @@ static void grow(void)
 	memset(areas[nareas - 1].base, 0x5a, areas[nareas - 1].len);
 }
 
+/* One read of every page: a touch that leaves the contents as they are. */
+static void reread(void)
+{
+	int i;
+
+	for (i = 0; i < nareas; i++) {
+		struct area *a = &areas[i];
+		size_t off, step = a->stride ? a->stride : PAGE;
+
+		for (off = 0; off < a->len; off += step)
+			(void)*(volatile char *)(a->base + off);
+	}
+}
+
 /* The leak of -g: written once, never read again. */
 static void leak_more(size_t kib)
 {
@@ -308,6 +326,12 @@ static void *touch_loop(void *unused)
 			printf("grown\n");
 			fflush(stdout);
 		}
+		if (want_reread) {
+			want_reread = 0;
+			reread();
+			printf("reread\n");
+			fflush(stdout);
+		}
 		for (i = 0; i < nareas; i++) {
 			struct area *a = &areas[i];
 			char *p;
@@ -372,6 +396,7 @@ int main(int argc, char **argv)
 	start_sharers(thread, vmchild);
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
+	signal(SIGHUP, on_signal);
 	if (forking) {
 		pid_t child = fork();
 

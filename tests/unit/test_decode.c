@@ -20,6 +20,8 @@ struct chunk {
 	const unsigned int *bits;
 	unsigned int nbits;
 	const uint32_t *recs;
+	const unsigned int *swapped;	/* HEAPMON_CHUNK_A_SWAPPED's bits, if any */
+	unsigned int nswapped;
 	int bitmap_len;
 	int records_len;
 	bool no_addr;
@@ -30,6 +32,7 @@ static struct nl_msg *msg;
 static struct nlattr *put_chunk(const struct chunk *c)
 {
 	unsigned char bitmap[HEAPMON_CHUNK_PAGES / 8 + 8] = { 0 };
+	unsigned char swapped[HEAPMON_CHUNK_PAGES / 8] = { 0 };
 	struct nlattr *nest;
 	unsigned int i;
 	int rec_len = c->records_len < 0 ? (int)(c->nbits * sizeof(uint32_t)) : c->records_len;
@@ -38,6 +41,8 @@ static struct nlattr *put_chunk(const struct chunk *c)
 	/* Little-endian u64 words: bit i is bit i % 8 of byte i / 8. */
 	for (i = 0; i < c->nbits; i++)
 		bitmap[c->bits[i] / 8] |= 1 << (c->bits[i] % 8);
+	for (i = 0; i < c->nswapped; i++)
+		swapped[c->swapped[i] / 8] |= 1 << (c->swapped[i] % 8);
 	nlmsg_free(msg);
 	msg = nlmsg_alloc();
 	nest = nla_nest_start(msg, HEAPMON_A_CHUNK);
@@ -46,21 +51,24 @@ static struct nlattr *put_chunk(const struct chunk *c)
 	nla_put_u32(msg, HEAPMON_CHUNK_A_FLAGS, c->flags);
 	nla_put(msg, HEAPMON_CHUNK_A_BITMAP, bitmap_len, bitmap);
 	nla_put(msg, HEAPMON_CHUNK_A_RECORDS, rec_len, c->recs);
+	if (c->swapped)
+		nla_put(msg, HEAPMON_CHUNK_A_SWAPPED, sizeof(swapped), swapped);
 	nla_nest_end(msg, nest);
 	return nest;
 }
 
-static int add_page(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
+static int add_page(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, void *arg)
 {
 	char *out = arg;
 	size_t n = strlen(out);
 
-	snprintf(out + n, 1024 - n, "%s0x%" PRIx64 " %" PRIu64 " t%u i%u a%u", n ? ", " : "",
-		 addr, size, HEAPMON_REC_TOUCHED(rec), HEAPMON_REC_IDLE(rec), HEAPMON_REC_AGE(rec));
+	snprintf(out + n, 1024 - n, "%s0x%" PRIx64 " %" PRIu64 " t%u i%u a%u%s", n ? ", " : "",
+		 addr, size, HEAPMON_REC_TOUCHED(rec), HEAPMON_REC_IDLE(rec), HEAPMON_REC_AGE(rec),
+		 swapped ? " swapped" : "");
 	return 0;
 }
 
-/* The pages decoded, one "addr size tTOUCHED iIDLE aAGE" each, or the error. */
+/* The pages decoded, one "addr size tTOUCHED iIDLE aAGE[ swapped]" each, or the error. */
 static const char *decode(const struct chunk *c)
 {
 	static char out[1024];
@@ -73,7 +81,7 @@ static const char *decode(const struct chunk *c)
 	return out;
 }
 
-static int stop_after_one(uint64_t addr, uint64_t size, uint32_t rec, void *arg)
+static int stop_after_one(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, void *arg)
 {
 	++*(int *)arg;
 	return -ECANCELED;
@@ -86,6 +94,7 @@ static void test_chunks(void)
 		REC(1, 0, 1), REC(255, 9, 4095), REC(0, 10, 10), REC(3, 4095, 100), REC(7, 60, 61),
 	};
 	static const unsigned int bit0[] = { 0 }, bit5[] = { 5 }, bits05[] = { 0, 5 };
+	static const unsigned int swapped[] = { 1, 511 }, stray[] = { 2 };
 	static const uint32_t huge_rec[] = { REC(2, 1, 600) }, two[] = { 1, 2 };
 	struct chunk c = { .addr = BASE, .bits = bits, .nbits = 5, .recs = recs,
 			   .records_len = -1 };
@@ -95,11 +104,27 @@ static void test_chunks(void)
 		    "0x7f0000000000 4096 t1 i0 a1, 0x7f0000001000 4096 t255 i9 a4095, "
 		    "0x7f000003f000 4096 t0 i10 a10, 0x7f0000040000 4096 t3 i4095 a100, "
 		    "0x7f00001ff000 4096 t7 i60 a61");
+	c.swapped = swapped;
+	c.nswapped = 2;
+	UNIT_EQ_STR("chunk: SWAPPED marks its pages", decode(&c),
+		    "0x7f0000000000 4096 t1 i0 a1, 0x7f0000001000 4096 t255 i9 a4095 swapped, "
+		    "0x7f000003f000 4096 t0 i10 a10, 0x7f0000040000 4096 t3 i4095 a100, "
+		    "0x7f00001ff000 4096 t7 i60 a61 swapped");
+	c.swapped = stray;
+	c.nswapped = 1;
+	UNIT_EQ_STR("chunk: a swapped page that is not reported", decode(&c), "error -74");
+	c.swapped = NULL;
+	c.nswapped = 0;
 	c.nbits = 0;
 	UNIT_EQ_STR("chunk: empty bitmap", decode(&c), "");
 	c = (struct chunk){ .addr = BASE + (2 << 20), .flags = HEAPMON_CHUNK_F_HUGE, .bits = bit0,
 			    .nbits = 1, .recs = huge_rec, .records_len = -1 };
 	UNIT_EQ_STR("chunk: huge page", decode(&c), "0x7f0000200000 2097152 t2 i1 a600");
+	c.swapped = bit0;
+	c.nswapped = 1;
+	UNIT_EQ_STR("chunk: a huge page cannot be swapped", decode(&c), "error -74");
+	c.swapped = NULL;
+	c.nswapped = 0;
 	c.bits = bit5;
 	UNIT_EQ_STR("chunk: huge page with a bit other than 0", decode(&c), "error -74");
 	c.bits = bits05;
@@ -216,12 +241,14 @@ static void test_region(void)
 	stats = nla_nest_start(msg, HEAPMON_REGION_A_STATS);
 	for (a = HEAPMON_STATS_A_TRACKED_BYTES; a <= HEAPMON_STATS_A_FAULTS; a++)
 		nla_put_u64(msg, a, ++v * 4096);
+	nla_put_u64(msg, HEAPMON_STATS_A_SWAPPED_BYTES, 3 * 4096);
 	nla_nest_end(msg, stats);
 	nla_nest_end(msg, nest);
 	UNIT_EQ_INT("region decodes", hm_decode_region(nest, &reg), 0);
 	UNIT_EQ_STR("region json", json_of(region_json, &reg),
 		    "{\"start\":\"0x7f0000000000\",\"end\":\"0x7f0000400000\",\"kind\":\"anon\","
-		    "\"size\":4194304,\"resident_bytes\":8192,\"touched_bytes\":16384,"
+		    "\"size\":4194304,\"resident_bytes\":8192,\"swapped_bytes\":12288,"
+		    "\"touched_bytes\":16384,"
 		    "\"idle1_bytes\":20480,\"idle10_bytes\":24576,\"idle60_bytes\":28672,"
 		    "\"idle600_bytes\":32768,\"never_bytes\":36864,\"faults\":40960}\n");
 }

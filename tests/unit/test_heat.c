@@ -37,31 +37,31 @@ static void test_strips(void)
 {
 	/* 64 pages: one page per slice. */
 	struct hm_page one[] = {
-		{ BASE + 0 * PAGE, PAGE, REC(1, 0) },
-		{ BASE + 1 * PAGE, PAGE, REC(1, 5) },
-		{ BASE + 2 * PAGE, PAGE, REC(1, 30) },
-		{ BASE + 3 * PAGE, PAGE, REC(1, 100) },
-		{ BASE + 4 * PAGE, PAGE, REC(0, 0) },
-		{ BASE + 63 * PAGE, PAGE, REC(2, 0) },
+		{ .addr = BASE + 0 * PAGE, .size = PAGE, .rec = REC(1, 0) },
+		{ .addr = BASE + 1 * PAGE, .size = PAGE, .rec = REC(1, 5) },
+		{ .addr = BASE + 2 * PAGE, .size = PAGE, .rec = REC(1, 30) },
+		{ .addr = BASE + 3 * PAGE, .size = PAGE, .rec = REC(1, 100) },
+		{ .addr = BASE + 4 * PAGE, .size = PAGE, .rec = REC(0, 0) },
+		{ .addr = BASE + 63 * PAGE, .size = PAGE, .rec = REC(2, 0) },
 	};
 	/* 128 pages: two per slice; the hotter wins, in any order. */
 	struct hm_page two[] = {
-		{ BASE + 1 * PAGE, PAGE, REC(0, 0) },
-		{ BASE + 0 * PAGE, PAGE, REC(1, 0) },
-		{ BASE + 2 * PAGE, PAGE, REC(1, 70) },
-		{ BASE + 3 * PAGE, PAGE, REC(1, 12) },
-		{ BASE + 127 * PAGE, PAGE, REC(1, 3) },
+		{ .addr = BASE + 1 * PAGE, .size = PAGE, .rec = REC(0, 0) },
+		{ .addr = BASE + 0 * PAGE, .size = PAGE, .rec = REC(1, 0) },
+		{ .addr = BASE + 2 * PAGE, .size = PAGE, .rec = REC(1, 70) },
+		{ .addr = BASE + 3 * PAGE, .size = PAGE, .rec = REC(1, 12) },
+		{ .addr = BASE + 127 * PAGE, .size = PAGE, .rec = REC(1, 3) },
 	};
 	/* A 4 MiB region: its second half is one huge page. */
 	struct hm_page huge[] = {
-		{ BASE + (2 << 20), 2 << 20, REC(1, 0) },
-		{ BASE, PAGE, REC(1, 61) },
+		{ .addr = BASE + (2 << 20), .size = 2 << 20, .rec = REC(1, 0) },
+		{ .addr = BASE, .size = PAGE, .rec = REC(1, 61) },
 	};
 	/* Pages outside the region are left out; a page across its start is clipped. */
 	struct hm_page outside[] = {
-		{ BASE - PAGE, PAGE, REC(1, 0) },
-		{ BASE + 64 * PAGE, PAGE, REC(1, 0) },
-		{ BASE + 10 * PAGE, PAGE, REC(1, 2) },
+		{ .addr = BASE - PAGE, .size = PAGE, .rec = REC(1, 0) },
+		{ .addr = BASE + 64 * PAGE, .size = PAGE, .rec = REC(1, 0) },
+		{ .addr = BASE + 10 * PAGE, .size = PAGE, .rec = REC(1, 2) },
 	};
 	char want[HM_HEAT_WIDTH + 1];
 
@@ -95,6 +95,15 @@ static void test_strips(void)
 	memset(want, '#', HM_HEAT_WIDTH);
 	UNIT_EQ_STR("strip: a huge page across a small region",
 		    draw(BASE + (2 << 20) + PAGE, BASE + (2 << 20) + 3 * PAGE, huge, 2), want);
+
+	/* A swapped-out page is not resident: a blank, whatever its counts. */
+	one[0].swapped = 1;
+	memset(want, ' ', HM_HEAT_WIDTH);
+	memcpy(want, " +-..", 5);
+	want[63] = '#';
+	UNIT_EQ_STR("strip: a swapped-out page is a blank", draw(BASE, BASE + 64 * PAGE, one, 6),
+		    want);
+	one[0].swapped = 0;
 
 	memset(want, ' ', HM_HEAT_WIDTH);
 	UNIT_EQ_STR("strip: no pages", draw(BASE, BASE + 64 * PAGE, NULL, 0), want);

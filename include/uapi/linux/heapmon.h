@@ -39,8 +39,15 @@
  *   idle:    periods since it was last found accessed (saturates at 4095)
  *   age:     periods since heapmon first saw it resident (saturates at 4095)
  * A page whose touched count is 0 has not been touched since heapmon first
- * saw it. Pages that stop being resident (unmapped, freed, swapped out) drop
- * out of the statistics.
+ * saw it. Pages that stop being resident (unmapped, freed) drop out of the
+ * statistics, except pages reclaim swaps out (to swap, zswap or zram: the
+ * page table holds a swap entry): a page heapmon has seen resident keeps its
+ * record while swapped out, counts as swapped instead of resident, and keeps
+ * aging (idle + 1 per period, touched unchanged: it cannot be accessed);
+ * when it comes back it carries on with that record, and all along it counts
+ * against the page limits. The idle buckets (TOUCHED to NEVER below) count
+ * resident and swapped pages alike. A page swapped out before heapmon saw it
+ * resident is not counted until it comes back.
  *
  * HEAPMON_CMD_STATUS
  * ------------------
@@ -96,8 +103,8 @@
  *         idle >= 1, 10, 60, 600 periods (cumulative: IDLE10 is within IDLE1)
  *       HEAPMON_STATS_A_NEVER_BYTES: NLA_U64, touched == 0
  *       HEAPMON_STATS_A_FAULTS: NLA_U64, page faults in tracked memory
- *       HEAPMON_STATS_A_FIRST_FAULTS: NLA_U64, of which on pages heapmon did
- *         not know as resident (first touches)
+ *       HEAPMON_STATS_A_FIRST_FAULTS: NLA_U64, of which on pages heapmon
+ *         held no record of (first touches; a swap-in is not one)
  *       HEAPMON_STATS_A_PASS_NS: NLA_U64, the last pass's duration
  *       HEAPMON_STATS_A_PASS_PAGES: NLA_U64, page table entries it visited
  *       HEAPMON_STATS_A_UNTRACKED_PAGES: NLA_U64, resident pages left out of
@@ -109,6 +116,10 @@
  *         waits long for it), at the start or after the pass let a writer
  *         in; the pages a left-out pass reached count it with the next
  *       HEAPMON_STATS_A_FLAGS: NLA_U32, HEAPMON_WATCH_F_* in force
+ *       HEAPMON_STATS_A_SWAPPED_BYTES: NLA_U64, swapped-out bytes that keep
+ *         their records (not in RESIDENT_BYTES; in the idle buckets).
+ *         Added in module version 0.4 without a protocol bump: an older
+ *         module does not send it (read it as absent, not as 0 swapped).
  *
  * HEAPMON_CMD_REGIONS (dump)
  * --------------------------
@@ -118,7 +129,8 @@
  *       HEAPMON_REGION_A_START, HEAPMON_REGION_A_END: NLA_U64
  *       HEAPMON_REGION_A_KIND: NLA_U32, enum heapmon_region_kind
  *       HEAPMON_REGION_A_STATS: NLA_NESTED, HEAPMON_STATS_A_TRACKED_BYTES to
- *         HEAPMON_STATS_A_FAULTS, for this region alone
+ *         HEAPMON_STATS_A_FAULTS and HEAPMON_STATS_A_SWAPPED_BYTES, for this
+ *         region alone
  *
  * HEAPMON_CMD_PAGES (dump)
  * ------------------------
@@ -139,6 +151,11 @@
  *         can be set, and it stands for the whole 2 MiB huge page.
  *       HEAPMON_CHUNK_A_RECORDS: NLA_BINARY, one u32 per set bit, in bit
  *         order: HEAPMON_REC_TOUCHED(r), HEAPMON_REC_IDLE(r), HEAPMON_REC_AGE(r)
+ *       HEAPMON_CHUNK_A_SWAPPED: NLA_BINARY, 64 bytes laid out as BITMAP,
+ *         only when at least one reported page is swapped out: bit i set
+ *         when the reported page i is swapped out (a subset of BITMAP; never
+ *         with HEAPMON_CHUNK_F_HUGE). Absent: every reported page is
+ *         resident. Added without a protocol bump; older clients ignore it.
  *   The records are copied when the dump starts (about 2 KiB for each 2 MiB
  *   span of the range that holds a tracked page, charged to the caller;
  *   ENOMEM when that cannot be had), so every message is from the same
@@ -278,6 +295,7 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_EVENTS_LOST,
 	HEAPMON_STATS_A_FLAGS,
 	HEAPMON_STATS_A_SKIPPED_PASSES,
+	HEAPMON_STATS_A_SWAPPED_BYTES,
 	__HEAPMON_STATS_A_LAST
 };
 
@@ -314,6 +332,7 @@ enum heapmon_chunk_attr {
 	HEAPMON_CHUNK_A_FLAGS,
 	HEAPMON_CHUNK_A_BITMAP,
 	HEAPMON_CHUNK_A_RECORDS,
+	HEAPMON_CHUNK_A_SWAPPED,
 	__HEAPMON_CHUNK_A_LAST
 };
 
