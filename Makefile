@@ -9,6 +9,8 @@
 # make demo         boot a VM and show heapmon at work
 # make bench        heapmon against its peers, one VM per kernel
 #                   (KERNELS="6.1 6.12 debug" by default); see README
+# make bench-recorder  the allocation-site recorder against heaptrack and
+#                   massif, on the host (no VM, ~10 minutes); see README
 # make checkpatch   kernel style (checkpatch --strict)
 # make sparse       static checking (make C=2; KDIR=... for one tree, else
 #                   Debian's 6.1 and 6.12 headers)
@@ -42,6 +44,9 @@ demo:
 bench:
 	@bench/run $(KERNELS)
 
+bench-recorder:
+	@bench/recorder/run
+
 install: module heapmonctl
 	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
 	$(MAKE) -C userspace install
@@ -51,4 +56,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check quick demo bench install clean
+.PHONY: all module sparse heapmonctl checkpatch check quick demo bench bench-recorder install clean
