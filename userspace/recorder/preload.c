@@ -277,24 +277,25 @@ static size_t round_align(size_t align)
 	return align;
 }
 
-HM_EXPORT void *aligned_alloc(size_t align, size_t size)
+/* aligned() with the alignment rounded up as glibc does it, EINVAL past that. */
+static void *aligned_rounded(size_t align, size_t size, int (*real)(size_t, size_t, void **))
 {
 	align = round_align(align);
 	if (!align) {
 		errno = EINVAL;
 		return NULL;
 	}
-	return aligned(align, size, real_aligned_alloc);
+	return aligned(align, size, real);
+}
+
+HM_EXPORT void *aligned_alloc(size_t align, size_t size)
+{
+	return aligned_rounded(align, size, real_aligned_alloc);
 }
 
 HM_EXPORT void *memalign(size_t align, size_t size)
 {
-	align = round_align(align);
-	if (!align) {
-		errno = EINVAL;
-		return NULL;
-	}
-	return aligned(align, size, real_memalign);
+	return aligned_rounded(align, size, real_memalign);
 }
 
 HM_EXPORT void *valloc(size_t size)
