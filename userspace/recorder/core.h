@@ -117,6 +117,11 @@ extern bool hm_injected;
 void hm_core_start(void);
 /* At exit: mark the file. */
 void hm_core_exit(void);
+/*
+ * Before an exec (begin): mark the file EXITED; after a failed one: live
+ * again. Returns whether it marked (false: not active, or a vfork child).
+ */
+bool hm_core_exec(bool begin);
 
 /* The recorder's own load base (for the GOT patcher). */
 extern void *hm_self_base;

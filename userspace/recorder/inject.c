@@ -77,6 +77,7 @@ void hm_inject(void)
 	}
 	real_dlopen = (void *(*)(const char *, int))dlsym(RTLD_DEFAULT, "dlopen");
 	n_hooks = hm_hooks_fill(hooks);
+	n_hooks += hm_exec_hooks_fill(hooks + n_hooks);
 	if (real_dlopen)
 		hooks[n_hooks++] = (struct hm_got_hook){ "dlopen", (void *)hook_dlopen };
 	pthread_atfork(patch_lock_take, patch_lock_drop, patch_lock_reset);
@@ -84,7 +85,8 @@ void hm_inject(void)
 	if (n < 0) {
 		char line[128];
 
-		snprintf(line, sizeof(line), "heapmon: patching the GOT failed: %s\n", strerror(-n));
+		snprintf(line, sizeof(line), "heapmon: patching the GOT failed: %s\n",
+			 strerrordesc_np(-n) ?: "unknown error");
 		say(line);
 	}
 }
