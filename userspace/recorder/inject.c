@@ -23,7 +23,7 @@ int hm_got_patch_all(const struct hm_got_hook *, size_t, void *) __attribute__((
 
 static struct hm_got_hook hooks[HM_MAX_HOOKS];
 static size_t n_hooks;
-static void *(*real_dlopen)(const char *, int);
+__attribute__((used)) static void *(*real_dlopen)(const char *, int);
 /*
  * Serialises the patching after dlopen: two threads making one RELRO page
  * writable and read-only again would fault each other's write.
@@ -55,10 +55,8 @@ static void say(const char *msg)
  * it brings, and one of those freeing an arena pointer through the real
  * free would corrupt the heap. Slots already hooked are left alone.
  */
-static void *hook_dlopen(const char *file, int mode)
+__attribute__((used)) static void *dlopen_after(void *h)
 {
-	void *h = real_dlopen(file, mode);
-
 	if (h) {
 		patch_lock_take();
 		hm_got_patch_all(hooks, n_hooks, hm_self_base);
@@ -66,6 +64,96 @@ static void *hook_dlopen(const char *file, int mode)
 	}
 	return h;
 }
+
+/*
+ * dlopen resolves "$ORIGIN", and searches the RUNPATH/RPATH, of the object
+ * that calls it, which glibc finds by dlopen's return address: a hook that
+ * calls the real dlopen would make that the recorder, and the caller's
+ * plugins would not be found. So the hook (hm_dlopen_tramp below) enters
+ * the real dlopen with a return address inside the caller's own code: a
+ * "ret" instruction there, found by ret_in(), which returns to the hook
+ * (the next word on the stack). The caller's stack and registers are as
+ * they were; nothing of its code runs but that one instruction. This
+ * assumes no shadow stack (CET), which Debian's glibc 2.36 never enables.
+ * Without a "ret" in the caller's segment, the hook calls dlopen itself.
+ */
+struct ret_find {
+	uintptr_t ra, found;
+};
+
+static int ret_find_one(struct dl_phdr_info *info, size_t size, void *arg)
+{
+	struct ret_find *f = arg;
+
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		const unsigned char *lo = (const unsigned char *)(info->dlpi_addr + ph->p_vaddr);
+		const unsigned char *hi = lo + ph->p_filesz, *any = NULL;
+
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X) ||
+		    f->ra < (uintptr_t)lo || f->ra >= (uintptr_t)hi)
+			continue;
+		/*
+		 * Prefer an epilogue's ret (after pop or leave), where the
+		 * unwind tables say the return address is on top: an unwinder
+		 * passing by meanwhile (a constructor's sampled malloc) then
+		 * reads the hook's address there, and stops.
+		 */
+		for (const unsigned char *c = lo + 1; c < hi; c++) {
+			if (*c != 0xc3)
+				continue;
+			if ((c[-1] >= 0x5b && c[-1] <= 0x5f) || c[-1] == 0xc9) {
+				f->found = (uintptr_t)c;
+				return 1;
+			}
+			if (!any)
+				any = c;
+		}
+		f->found = (uintptr_t)any;
+		return 1;
+	}
+	return 0;
+}
+
+__attribute__((used)) static uintptr_t ret_in(uintptr_t ra)
+{
+	struct ret_find f = { .ra = ra };
+
+	dl_iterate_phdr(ret_find_one, &f);
+	return f.found;
+}
+
+void *hm_dlopen_tramp(const char *file, int mode);
+__asm__(
+	"	.text\n"
+	"	.p2align 4\n"
+	"	.type hm_dlopen_tramp, @function\n"
+	"hm_dlopen_tramp:\n"
+	"	push %rbx\n"			/* the stack is 16-aligned from here */
+	"	push %rdi\n"
+	"	push %rsi\n"
+	"	mov 24(%rsp), %rdi\n"		/* the caller's return address */
+	"	call ret_in\n"
+	"	mov %rax, %rbx\n"
+	"	pop %rsi\n"
+	"	pop %rdi\n"
+	"	test %rbx, %rbx\n"
+	"	jz 2f\n"
+	"	sub $8, %rsp\n"			/* keep dlopen's entry alignment */
+	"	lea 1f(%rip), %rax\n"
+	"	push %rax\n"			/* where the caller's ret goes */
+	"	push %rbx\n"			/* dlopen's return address: the caller's ret */
+	"	jmp *real_dlopen(%rip)\n"
+	"1:	add $8, %rsp\n"
+	"	jmp 3f\n"
+	"2:	call *real_dlopen(%rip)\n"
+	"3:	pop %rbx\n"
+	"	push %rax\n"
+	"	mov %rax, %rdi\n"
+	"	call dlopen_after\n"
+	"	pop %rax\n"
+	"	ret\n"
+	"	.size hm_dlopen_tramp, .-hm_dlopen_tramp\n");
 
 void hm_inject(void)
 {
@@ -79,7 +167,7 @@ void hm_inject(void)
 	n_hooks = hm_hooks_fill(hooks);
 	n_hooks += hm_exec_hooks_fill(hooks + n_hooks);
 	if (real_dlopen)
-		hooks[n_hooks++] = (struct hm_got_hook){ "dlopen", (void *)hook_dlopen };
+		hooks[n_hooks++] = (struct hm_got_hook){ "dlopen", (void *)hm_dlopen_tramp };
 	pthread_atfork(patch_lock_take, patch_lock_drop, patch_lock_reset);
 	n = hm_got_patch_all(hooks, n_hooks, hm_self_base);
 	if (n < 0) {
