@@ -134,6 +134,21 @@ static int set_child_env(const char *lib, const struct run_args *a)
 	return 0;
 }
 
+/*
+ * In the fork child: no stdio, no strerror (its translation takes the
+ * locale lock and may allocate, either possibly held by another thread of
+ * the parent at the fork): write(2) of strerrordesc_np's static text.
+ */
+static void cannot_exec(const char *cmd, int err)
+{
+	const char *parts[] = { "heapmonctl: run: cannot execute ", cmd, ": ",
+				strerrordesc_np(err) ?: "unknown error", "\n" };
+	size_t i;
+
+	for (i = 0; i < sizeof(parts) / sizeof(parts[0]); i++)
+		(void)!write(STDERR_FILENO, parts[i], strlen(parts[i]));
+}
+
 /* The child: wait for the parent's go, then become the command. */
 static void __attribute__((noreturn)) child(int go, const char *lib, const struct run_args *a,
 					    const sigset_t *mask)
@@ -150,7 +165,7 @@ static void __attribute__((noreturn)) child(int go, const char *lib, const struc
 		_exit(EXIT_CANNOT_EXEC);
 	}
 	execvp(a->cmd[0], a->cmd);
-	fprintf(stderr, "heapmonctl: run: cannot execute %s: %s\n", a->cmd[0], strerror(errno));
+	cannot_exec(a->cmd[0], errno);
 	_exit(EXIT_CANNOT_EXEC);
 }
 

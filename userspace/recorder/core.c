@@ -24,6 +24,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -95,20 +96,57 @@ size_t hm_boot_size(const void *p)
 
 static char conf[4096];
 
+/*
+ * The directory is 01777: anyone may create PID.conf there before
+ * heapmonctl attach does. Only a regular file (not a symlink, not a FIFO
+ * that would block the constructor) owned by root or by our effective user,
+ * writable by nobody else, is trusted; anything else is ignored, and left.
+ */
+static const char *conf_untrusted(int fd)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return "cannot stat it";
+	if (!S_ISREG(st.st_mode))
+		return "not a regular file";
+	if (st.st_uid != 0 && st.st_uid != geteuid())
+		return "owned by another user";
+	if (st.st_mode & (S_IWGRP | S_IWOTH))
+		return "writable by group or others";
+	return NULL;
+}
+
 static void load_conf(const char *dir)
 {
-	char path[300];
+	char path[300], line[400];
+	const char *why;
 	ssize_t n;
-	int fd;
+	int fd, len;
 
 	snprintf(path, sizeof(path), "%s/%d.conf", dir, getpid());
-	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-	if (fd < 0)
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	if (fd < 0) {
+		if (errno == ELOOP) {
+			why = "a symbolic link";
+			goto untrusted;
+		}
 		return;
+	}
+	why = conf_untrusted(fd);
+	if (why) {
+		close(fd);
+		goto untrusted;
+	}
 	n = read(fd, conf, sizeof(conf) - 1);
 	close(fd);
 	unlink(path);
 	conf[n > 0 ? n : 0] = '\0';
+	return;
+untrusted:
+	len = snprintf(line, sizeof(line), "heapmon: ignoring %s: %s\n", path, why);
+	if (len > 0)
+		(void)!write(STDERR_FILENO, line, (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1);
 }
 
 static const char *setting(const char *name)
@@ -492,6 +530,40 @@ void hm_resolve_real(void)
 	RESOLVE(h, dallocx);
 	RESOLVE(h, sdallocx);
 	RESOLVE(h, nallocx);
+	RESOLVE(h, tc_malloc);
+	RESOLVE(h, tc_malloc_skip_new_handler);
+	RESOLVE(h, tc_free);
+	RESOLVE(h, tc_free_sized);
+	RESOLVE(h, tc_cfree);
+	RESOLVE(h, cfree);
+	RESOLVE(h, tc_calloc);
+	RESOLVE(h, tc_realloc);
+	RESOLVE(h, tc_memalign);
+	RESOLVE(h, tc_posix_memalign);
+	RESOLVE(h, tc_valloc);
+	RESOLVE(h, tc_pvalloc);
+	RESOLVE(h, tc_malloc_size);
+	RESOLVE(h, malloc_size);
+	RESOLVE(h, tc_new);
+	RESOLVE(h, tc_newarray);
+	RESOLVE(h, tc_new_nothrow);
+	RESOLVE(h, tc_newarray_nothrow);
+	RESOLVE(h, tc_new_aligned);
+	RESOLVE(h, tc_newarray_aligned);
+	RESOLVE(h, tc_new_aligned_nothrow);
+	RESOLVE(h, tc_newarray_aligned_nothrow);
+	RESOLVE(h, tc_delete);
+	RESOLVE(h, tc_deletearray);
+	RESOLVE(h, tc_delete_sized);
+	RESOLVE(h, tc_deletearray_sized);
+	RESOLVE(h, tc_delete_nothrow);
+	RESOLVE(h, tc_deletearray_nothrow);
+	RESOLVE(h, tc_delete_aligned);
+	RESOLVE(h, tc_deletearray_aligned);
+	RESOLVE(h, tc_delete_sized_aligned);
+	RESOLVE(h, tc_deletearray_sized_aligned);
+	RESOLVE(h, tc_delete_aligned_nothrow);
+	RESOLVE(h, tc_deletearray_aligned_nothrow);
 	hm_tls.busy--;
 	__atomic_store_n(&resolve_state, 2, __ATOMIC_RELEASE);
 }
@@ -628,6 +700,31 @@ void hm_core_start(void)
 	pthread_atfork(fork_prepare, fork_parent, fork_child);
 	hm_tls.busy--;
 	__atomic_store_n(&core_state, HM_ACTIVE, __ATOMIC_RELEASE);
+}
+
+/*
+ * Around an exec of this process: the file says EXITED before the new image
+ * replaces it, and is live again when the exec failed. Not in a vfork child,
+ * which shares our memory (and the mapping) but is another process.
+ */
+bool hm_core_exec(bool begin)
+{
+	if (__atomic_load_n(&core_state, __ATOMIC_ACQUIRE) != HM_ACTIVE ||
+	    (uint32_t)syscall(SYS_getpid) != hdr.pid)
+		return false;
+	hm_tls.busy++;
+	lock_table();
+	if (begin) {
+		hdr.flags |= HM_SITES_F_EXITED;
+		hdr.exit_ns = now_ns();
+	} else {
+		hdr.flags &= ~HM_SITES_F_EXITED;
+		hdr.exit_ns = 0;
+	}
+	hm_publish_header(&hdr);
+	unlock_table();
+	hm_tls.busy--;
+	return true;
 }
 
 void hm_core_exit(void)

@@ -39,6 +39,41 @@ struct hm_real_fns {
 	void (*dallocx)(void *, int);
 	void (*sdallocx)(void *, size_t, int);
 	size_t (*nallocx)(size_t, int);
+	/* tcmalloc's (gperftools/tcmalloc.h): NULL without tcmalloc. */
+	void *(*tc_malloc)(size_t);
+	void *(*tc_malloc_skip_new_handler)(size_t);
+	void (*tc_free)(void *);
+	void (*tc_free_sized)(void *, size_t);
+	void (*tc_cfree)(void *);
+	void (*cfree)(void *);
+	void *(*tc_calloc)(size_t, size_t);
+	void *(*tc_realloc)(void *, size_t);
+	void *(*tc_memalign)(size_t, size_t);
+	int (*tc_posix_memalign)(void **, size_t, size_t);
+	void *(*tc_valloc)(size_t);
+	void *(*tc_pvalloc)(size_t);
+	size_t (*tc_malloc_size)(void *);
+	size_t (*malloc_size)(void *);
+	void *(*tc_new)(size_t);
+	void *(*tc_newarray)(size_t);
+	void *(*tc_new_nothrow)(size_t, const void *);
+	void *(*tc_newarray_nothrow)(size_t, const void *);
+	void *(*tc_new_aligned)(size_t, size_t);
+	void *(*tc_newarray_aligned)(size_t, size_t);
+	void *(*tc_new_aligned_nothrow)(size_t, size_t, const void *);
+	void *(*tc_newarray_aligned_nothrow)(size_t, size_t, const void *);
+	void (*tc_delete)(void *);
+	void (*tc_deletearray)(void *);
+	void (*tc_delete_sized)(void *, size_t);
+	void (*tc_deletearray_sized)(void *, size_t);
+	void (*tc_delete_nothrow)(void *, const void *);
+	void (*tc_deletearray_nothrow)(void *, const void *);
+	void (*tc_delete_aligned)(void *, size_t);
+	void (*tc_deletearray_aligned)(void *, size_t);
+	void (*tc_delete_sized_aligned)(void *, size_t, size_t);
+	void (*tc_deletearray_sized_aligned)(void *, size_t, size_t);
+	void (*tc_delete_aligned_nothrow)(void *, size_t, const void *);
+	void (*tc_deletearray_aligned_nothrow)(void *, size_t, const void *);
 };
 extern struct hm_real_fns hm_real;
 
@@ -117,6 +152,11 @@ extern bool hm_injected;
 void hm_core_start(void);
 /* At exit: mark the file. */
 void hm_core_exit(void);
+/*
+ * Before an exec (begin): mark the file EXITED; after a failed one: live
+ * again. Returns whether it marked (false: not active, or a vfork child).
+ */
+bool hm_core_exec(bool begin);
 
 /* The recorder's own load base (for the GOT patcher). */
 extern void *hm_self_base;

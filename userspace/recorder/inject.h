@@ -11,10 +11,12 @@
 
 #include "got.h"
 
-#define HM_MAX_HOOKS	24
+#define HM_MAX_HOOKS	96
 
 /* The exported entry points by name (preload.c). Returns their number. */
 size_t hm_hooks_fill(struct hm_got_hook *hooks);
+/* The exec family (exec.c). */
+size_t hm_exec_hooks_fill(struct hm_got_hook *hooks);
 /* Patches every loaded object, and every one dlopen'ed later. */
 void hm_inject(void);
 

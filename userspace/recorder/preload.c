@@ -441,6 +441,215 @@ HM_EXPORT size_t nallocx(size_t size, int flags)
 	return size ? (size + align - 1) & ~(align - 1) : 0;
 }
 
+/*
+ * tcmalloc's API (gperftools/tcmalloc.h). A program linked with tcmalloc
+ * mostly calls plain malloc, which is tcmalloc's there (the next
+ * definition, wrapped above); these are for its direct calls of tc_*. Each
+ * wraps the real tc_* function; without tcmalloc in the process it is the
+ * standard function of the same meaning. Every release path recognises
+ * arena pointers first: tcmalloc must never see one (nor glibc one of
+ * tcmalloc's, which the real functions take care of).
+ */
+
+/* A tc_* allocation: unsampled, bootstrap, or sampled (real_call when the arena is full). */
+#define TC_ALLOC(size, align, flags, real_call) ({				\
+	uint64_t w_;								\
+	void *r_;								\
+	switch (hm_sample((size), &w_)) {					\
+	case HM_REAL:								\
+		r_ = (real_call);						\
+		break;								\
+	case HM_BOOT:								\
+		r_ = (align) > 16 ? NULL : boot_or_null(size);			\
+		break;								\
+	default:								\
+		r_ = SAMPLED((size), (align), (flags), w_, (real_call));	\
+	}									\
+	r_;									\
+})
+
+/* The release paths: true when p was the recorder's to take (arena, bootstrap). */
+static bool tc_ours(void *p)
+{
+	if (hm_in_arena(p)) {
+		hm_free_arena(p);
+		return true;
+	}
+	if (!p || hm_is_boot(p))
+		return true;
+	if (unlikely(hm_shared_live))
+		hm_forget_shared(p);
+	return false;
+}
+
+#define TC_ALLOC1(name, std)							\
+HM_EXPORT void *name(size_t size)						\
+{										\
+	if (!hm_real.name)							\
+		return std(size);						\
+	return TC_ALLOC(size, 0, 0, hm_real.name(size));			\
+}
+TC_ALLOC1(tc_malloc, malloc)
+TC_ALLOC1(tc_malloc_skip_new_handler, malloc)
+TC_ALLOC1(tc_new, malloc)
+TC_ALLOC1(tc_newarray, malloc)
+
+#define TC_ALLOC_NOTHROW(name)							\
+HM_EXPORT void *name(size_t size, const void *nt)				\
+{										\
+	if (!hm_real.name)							\
+		return malloc(size);						\
+	return TC_ALLOC(size, 0, 0, hm_real.name(size, nt));			\
+}
+TC_ALLOC_NOTHROW(tc_new_nothrow)
+TC_ALLOC_NOTHROW(tc_newarray_nothrow)
+
+/* C++17 aligned new: the alignment is a power of two (std::align_val_t). */
+#define TC_ALLOC_ALIGNED(name, args, call)					\
+HM_EXPORT void *name args							\
+{										\
+	if (!hm_real.name || !pow2(align))					\
+		return hm_real.name ? hm_real.name call : memalign(align, size);	\
+	return TC_ALLOC(size, align, HM_SITES_REC_ALIGNED, hm_real.name call);	\
+}
+TC_ALLOC_ALIGNED(tc_new_aligned, (size_t size, size_t align), (size, align))
+TC_ALLOC_ALIGNED(tc_newarray_aligned, (size_t size, size_t align), (size, align))
+TC_ALLOC_ALIGNED(tc_new_aligned_nothrow, (size_t size, size_t align, const void *nt),
+		 (size, align, nt))
+TC_ALLOC_ALIGNED(tc_newarray_aligned_nothrow, (size_t size, size_t align, const void *nt),
+		 (size, align, nt))
+TC_ALLOC_ALIGNED(tc_memalign, (size_t align, size_t size), (align, size))
+
+HM_EXPORT void *tc_calloc(size_t n, size_t size)
+{
+	size_t total;
+
+	if (!hm_real.tc_calloc)
+		return calloc(n, size);
+	if (__builtin_mul_overflow(n, size, &total)) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	/* Arena pages are zero, or zeroed by hm_take (HM_SITES_REC_ZEROED). */
+	return TC_ALLOC(total, 0, HM_SITES_REC_ZEROED, hm_real.tc_calloc(n, size));
+}
+
+HM_EXPORT int tc_posix_memalign(void **out, size_t align, size_t size)
+{
+	int saved = errno, err = 0;
+	void *p;
+
+	if (!hm_real.tc_posix_memalign)
+		return posix_memalign(out, align, size);
+	if (!pow2(align) || align % sizeof(void *))
+		return EINVAL;
+	p = TC_ALLOC(size, align, HM_SITES_REC_ALIGNED, ({
+		void *r_ = NULL;
+		err = hm_real.tc_posix_memalign(&r_, align, size);
+		r_;
+	}));
+	errno = saved;
+	if (!p)
+		return err ?: ENOMEM;
+	*out = p;
+	return 0;
+}
+
+HM_EXPORT void *tc_valloc(size_t size)
+{
+	if (!hm_real.tc_valloc)
+		return valloc(size);
+	return TC_ALLOC(size, HM_PAGE, HM_SITES_REC_ALIGNED, hm_real.tc_valloc(size));
+}
+
+HM_EXPORT void *tc_pvalloc(size_t size)
+{
+	size_t rounded = (size + HM_PAGE - 1) & ~(HM_PAGE - 1);
+
+	if (!hm_real.tc_pvalloc || size > SIZE_MAX - (HM_PAGE - 1))
+		return pvalloc(size);
+	rounded = rounded ? rounded : HM_PAGE;
+	return TC_ALLOC(rounded, HM_PAGE, HM_SITES_REC_ALIGNED, hm_real.tc_pvalloc(size));
+}
+
+HM_EXPORT void *tc_realloc(void *p, size_t size)
+{
+	uint64_t w;
+
+	if (!hm_real.tc_realloc)
+		return realloc(p, size);
+	if (!p)
+		return TC_ALLOC(size, 0, HM_SITES_REC_REALLOC, hm_real.tc_malloc(size));
+	if (hm_in_arena(p) || hm_is_boot(p)) {
+		size_t old = hm_is_boot(p) ? hm_boot_size(p) : hm_usable_arena(p);
+
+		if (!size) {
+			free(p);
+			return NULL;
+		}
+		return move(TC_ALLOC(size, 0, HM_SITES_REC_REALLOC, hm_real.tc_malloc(size)),
+			    p, old, size);
+	}
+	if (unlikely(hm_shared_live))
+		hm_forget_shared(p);
+	if (!size || hm_sample(size, &w) != HM_SAMPLED)
+		return hm_real.tc_realloc(p, size);
+	{
+		struct hm_pending pd;
+		void *q = hm_take(size, 0, HM_SITES_REC_REALLOC, w, &pd);
+
+		if (q) {
+			memcpy(q, p, HM_MIN(hm_real.tc_malloc_size(p), size));
+			hm_real.tc_free(p);
+			return q;
+		}
+		q = hm_real.tc_realloc(p, size);
+		if (pd.shared)
+			hm_commit_shared(&pd, q);
+		return q;
+	}
+}
+
+#define TC_FREE(name, args, call)						\
+HM_EXPORT void name args							\
+{										\
+	if (tc_ours(p))								\
+		return;								\
+	if (hm_real.name)							\
+		hm_real.name call;						\
+	else									\
+		free(p);							\
+}
+TC_FREE(tc_free, (void *p), (p))
+TC_FREE(tc_cfree, (void *p), (p))
+TC_FREE(cfree, (void *p), (p))
+TC_FREE(tc_delete, (void *p), (p))
+TC_FREE(tc_deletearray, (void *p), (p))
+TC_FREE(tc_free_sized, (void *p, size_t size), (p, size))
+TC_FREE(tc_delete_sized, (void *p, size_t size), (p, size))
+TC_FREE(tc_deletearray_sized, (void *p, size_t size), (p, size))
+TC_FREE(tc_delete_nothrow, (void *p, const void *nt), (p, nt))
+TC_FREE(tc_deletearray_nothrow, (void *p, const void *nt), (p, nt))
+TC_FREE(tc_delete_aligned, (void *p, size_t align), (p, align))
+TC_FREE(tc_deletearray_aligned, (void *p, size_t align), (p, align))
+TC_FREE(tc_delete_sized_aligned, (void *p, size_t size, size_t align), (p, size, align))
+TC_FREE(tc_deletearray_sized_aligned, (void *p, size_t size, size_t align), (p, size, align))
+TC_FREE(tc_delete_aligned_nothrow, (void *p, size_t align, const void *nt), (p, align, nt))
+TC_FREE(tc_deletearray_aligned_nothrow, (void *p, size_t align, const void *nt),
+	(p, align, nt))
+
+#define TC_SIZE(name)								\
+HM_EXPORT size_t name(void *p)							\
+{										\
+	if (hm_in_arena(p))							\
+		return hm_usable_arena(p);					\
+	if (p && hm_real.name && !hm_is_boot(p))				\
+		return hm_real.name(p);						\
+	return malloc_usable_size(p);						\
+}
+TC_SIZE(tc_malloc_size)
+TC_SIZE(malloc_size)
+
 HM_ALIAS(malloc);
 HM_ALIAS(free);
 HM_ALIAS(calloc);
@@ -459,6 +668,40 @@ HM_ALIAS(sallocx);
 HM_ALIAS(dallocx);
 HM_ALIAS(sdallocx);
 HM_ALIAS(nallocx);
+HM_ALIAS(tc_malloc);
+HM_ALIAS(tc_malloc_skip_new_handler);
+HM_ALIAS(tc_new);
+HM_ALIAS(tc_newarray);
+HM_ALIAS(tc_new_nothrow);
+HM_ALIAS(tc_newarray_nothrow);
+HM_ALIAS(tc_new_aligned);
+HM_ALIAS(tc_newarray_aligned);
+HM_ALIAS(tc_new_aligned_nothrow);
+HM_ALIAS(tc_newarray_aligned_nothrow);
+HM_ALIAS(tc_memalign);
+HM_ALIAS(tc_calloc);
+HM_ALIAS(tc_posix_memalign);
+HM_ALIAS(tc_valloc);
+HM_ALIAS(tc_pvalloc);
+HM_ALIAS(tc_realloc);
+HM_ALIAS(tc_free);
+HM_ALIAS(tc_cfree);
+HM_ALIAS(cfree);
+HM_ALIAS(tc_delete);
+HM_ALIAS(tc_deletearray);
+HM_ALIAS(tc_free_sized);
+HM_ALIAS(tc_delete_sized);
+HM_ALIAS(tc_deletearray_sized);
+HM_ALIAS(tc_delete_nothrow);
+HM_ALIAS(tc_deletearray_nothrow);
+HM_ALIAS(tc_delete_aligned);
+HM_ALIAS(tc_deletearray_aligned);
+HM_ALIAS(tc_delete_sized_aligned);
+HM_ALIAS(tc_deletearray_sized_aligned);
+HM_ALIAS(tc_delete_aligned_nothrow);
+HM_ALIAS(tc_deletearray_aligned_nothrow);
+HM_ALIAS(tc_malloc_size);
+HM_ALIAS(malloc_size);
 
 size_t hm_hooks_fill(struct hm_got_hook *h)
 {
@@ -483,6 +726,40 @@ size_t hm_hooks_fill(struct hm_got_hook *h)
 	HOOK(dallocx);
 	HOOK(sdallocx);
 	HOOK(nallocx);
+	HOOK(tc_malloc);
+	HOOK(tc_malloc_skip_new_handler);
+	HOOK(tc_new);
+	HOOK(tc_newarray);
+	HOOK(tc_new_nothrow);
+	HOOK(tc_newarray_nothrow);
+	HOOK(tc_new_aligned);
+	HOOK(tc_newarray_aligned);
+	HOOK(tc_new_aligned_nothrow);
+	HOOK(tc_newarray_aligned_nothrow);
+	HOOK(tc_memalign);
+	HOOK(tc_calloc);
+	HOOK(tc_posix_memalign);
+	HOOK(tc_valloc);
+	HOOK(tc_pvalloc);
+	HOOK(tc_realloc);
+	HOOK(tc_free);
+	HOOK(tc_cfree);
+	HOOK(cfree);
+	HOOK(tc_delete);
+	HOOK(tc_deletearray);
+	HOOK(tc_free_sized);
+	HOOK(tc_delete_sized);
+	HOOK(tc_deletearray_sized);
+	HOOK(tc_delete_nothrow);
+	HOOK(tc_deletearray_nothrow);
+	HOOK(tc_delete_aligned);
+	HOOK(tc_deletearray_aligned);
+	HOOK(tc_delete_sized_aligned);
+	HOOK(tc_deletearray_sized_aligned);
+	HOOK(tc_delete_aligned_nothrow);
+	HOOK(tc_deletearray_aligned_nothrow);
+	HOOK(tc_malloc_size);
+	HOOK(malloc_size);
 #undef HOOK
 	return n;
 }

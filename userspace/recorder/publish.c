@@ -78,8 +78,13 @@ static void say_once(const char *path, int err)
 	char line[512];
 	int n;
 
+	/*
+	 * strerrordesc_np, not strerror: this runs in fork children too, where
+	 * strerror's translation (locale lock, malloc) may deadlock on a lock
+	 * another thread of the parent held at the fork.
+	 */
 	n = snprintf(line, sizeof(line), "heapmon: cannot create %s: %s; sites not published\n",
-		     path, strerror(err));
+		     path, strerrordesc_np(err) ?: "unknown error");
 	if (n > 0)
 		(void)!write(STDERR_FILENO, line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
 }
@@ -90,7 +95,7 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 {
 	size_t len = hdr->stacks_off + (size_t)hdr->stacks_cap * sizeof(*stacks);
 	size_t recs_end, stacks_end;
-	char path[512];
+	char path[512], tmp[512];
 	void *m;
 	int fd, err;
 
@@ -102,12 +107,21 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 		fhdr = NULL;
 	}
 	snprintf(path, sizeof(path), "%s/%u.sites", dir, hdr->pid);
+	snprintf(tmp, sizeof(tmp), "%s/.%u.sites.new", dir, hdr->pid);
 	/* 0755 for root's /run/heapmon; heapmonctl run/attach make it 01777 before. */
 	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
 		err = errno;
 		goto fail;
 	}
-	fd = open(path, O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	/*
+	 * A new file under a temporary name, renamed over PID.sites when it is
+	 * complete: never O_TRUNC of the old one. After an exec (or PID reuse)
+	 * a reader may still map the old file; truncating that inode would make
+	 * its accesses SIGBUS and rewrite what it reads. It keeps the old inode.
+	 * A temporary file left by a process killed here is ours to replace.
+	 */
+	unlink(tmp);
+	fd = open(tmp, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (fd < 0) {
 		err = errno;
 		goto fail;
@@ -119,16 +133,12 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 	    allocate(fd, hdr->records_off, recs_end - hdr->records_off) < 0 ||
 	    allocate(fd, hdr->stacks_off, stacks_end - hdr->stacks_off) < 0) {
 		err = errno;
-		close(fd);
-		unlink(path);
-		goto fail;
+		goto fail_unlink;
 	}
 	m = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
 	err = errno;
-	if (m == MAP_FAILED) {
-		close(fd);
-		goto fail;
-	}
+	if (m == MAP_FAILED)
+		goto fail_unlink;
 	map = m;
 	map_len = len;
 	map_fd = fd;
@@ -152,7 +162,18 @@ int hm_publish_open(const char *dir, const struct hm_sites_header *hdr,
 		memcpy(fhdr, &h, sizeof(h));
 	}
 	__atomic_store_n(&fhdr->magic, HM_SITES_MAGIC, __ATOMIC_RELEASE);
+	if (rename(tmp, path) < 0) {
+		err = errno;
+		munmap(map, map_len);
+		map = NULL;
+		fhdr = NULL;
+		map_fd = -1;
+		goto fail_unlink;
+	}
 	return 0;
+fail_unlink:
+	close(fd);
+	unlink(tmp);
 fail:
 	if (!quiet)
 		say_once(path, err);

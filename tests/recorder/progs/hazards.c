@@ -102,6 +102,34 @@ static int fork_handler(const char *lib)
 	return fails;
 }
 
+/*
+ * A library that dlopen()s by $ORIGIN and by its RUNPATH, loaded after the
+ * attach (its dlopen slot hooked): the plugin next to it must be found.
+ */
+static int origin(const char *lib, const char *origin_lib)
+{
+	void *(*by)(void);
+	void *h, *p;
+
+	attach(lib);
+	h = dlopen(origin_lib, RTLD_NOW);
+	if (!h) {
+		check(0, "origin: dlopen %s: %s", origin_lib, dlerror());
+		return 1;
+	}
+	by = (void *(*)(void))dlsym(h, "origin_by_dst");
+	p = by ? by() : NULL;
+	check(p && dlsym(p, "hmorplug_answer"),
+	      "origin: a hooked dlopen(\"$ORIGIN/libhmorplug.so\") finds it next to its caller (%s)",
+	      p ? "found" : dlerror());
+	by = (void *(*)(void))dlsym(h, "origin_by_runpath");
+	p = by ? by() : NULL;
+	check(p && dlsym(p, "hmorplug_answer"),
+	      "origin: a hooked dlopen(\"libhmorplug.so\") finds it by its caller's RUNPATH (%s)",
+	      p ? "found" : dlerror());
+	return fails;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 2 ? argv[1] : "";
@@ -109,8 +137,10 @@ int main(int argc, char **argv)
 	alarm(20);
 	if (!strcmp(mode, "dlopen-deps") && argc > 3)
 		return dlopen_deps(argv[2], argv[3]) ? 1 : 0;
+	if (!strcmp(mode, "origin") && argc > 3)
+		return origin(argv[2], argv[3]) ? 1 : 0;
 	if (!strcmp(mode, "fork-handler"))
 		return fork_handler(argv[2]) ? 1 : 0;
-	fprintf(stderr, "usage: hazards dlopen-deps LIB PLUGIN | fork-handler LIB\n");
+	fprintf(stderr, "usage: hazards dlopen-deps LIB PLUGIN | origin LIB ORIGIN_LIB | fork-handler LIB\n");
 	return 2;
 }

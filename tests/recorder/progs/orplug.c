@@ -1,0 +1,1 @@
+int hmorplug_answer(void) { return 42; }
