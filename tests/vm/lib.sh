@@ -40,5 +40,5 @@ hm_need_pkgs() {
 hm_host_pkgs() {
 	hm_need_pkgs make gcc libc6-dev pkg-config cpio gzip qemu-system-x86 \
 		busybox-static libnl-3-dev libnl-genl-3-dev sparse perl dwarves xz-utils stress-ng kmod \
-		libdw-dev libelf-dev zlib1g-dev liblzma-dev libbz2-dev
+		libdw-dev libelf-dev zlib1g-dev liblzma-dev libbz2-dev libjemalloc-dev redis-server redis-tools
 }
