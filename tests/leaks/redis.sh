@@ -52,10 +52,13 @@ redis_start() {
 	done | rcli > /dev/null
 }
 
-# redis_load END: the writer and the reader, until END (seconds since the epoch).
+# redis_load END: the writer and the reader, until redis_stop (the queries
+# may run late on a loaded host: the hot keys must stay hot until then), at
+# most until END (seconds since the epoch).
 redis_load() {
+	rm -f /tmp/redis.stop
 	(
-		while [ "$(date +%s)" -lt $1 ]; do
+		while [ ! -e /tmp/redis.stop ] && [ "$(date +%s)" -lt $1 ]; do
 			redis-benchmark -s $REDIS_SOCK -c 4 -q -n $REDIS_BATCH -P 16 \
 				-r 1000000000 -d $REDIS_VALUE -t set > /dev/null 2>&1
 			echo "$(date +%s) $(rcli dbsize)" >> /tmp/redis.keys
@@ -65,7 +68,7 @@ redis_load() {
 	runners="$runners $!"
 	keys=$(i=0; while [ $i -lt $REDIS_HOT ]; do printf 'hot:%012d ' $i; i=$((i + 1)); done)
 	(
-		while [ "$(date +%s)" -lt $1 ]; do
+		while [ ! -e /tmp/redis.stop ] && [ "$(date +%s)" -lt $1 ]; do
 			redis-benchmark -s $REDIS_SOCK -c 1 -n 2 MGET $keys > /dev/null 2>&1
 			sleep 1
 		done
@@ -87,6 +90,7 @@ redis_query() {
 }
 
 redis_stop() {
+	touch /tmp/redis.stop
 	rcli info memory | sed -n 's/^\(used_memory\|used_memory_rss\):/# redis \1 /p'
 	echo "# redis: $(rcli dbsize) keys; batches: $(wc -l < /tmp/redis.keys)"
 	rcli shutdown nosave > /dev/null 2>&1
