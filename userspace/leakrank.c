@@ -60,23 +60,28 @@ static size_t first_page_after(const struct hm_page *pages, size_t n, uint64_t a
  * A sample is hot when any page of [addr & ~4095, addr + size) was touched
  * within I. Swapped-out pages are reported with their idle counts, which go
  * on growing; no page at all (never touched, or swapped out before heapmon
- * saw it) is cold.
+ * saw it) is cold. *swapped: any of its pages is swapped out.
  */
 static bool sample_hot(const struct hm_sites_record *r, const struct hm_leak_params *p,
-		       const struct hm_page *pages, size_t n)
+		       const struct hm_page *pages, size_t n, bool *swapped)
 {
 	uint64_t start = r->addr & ~(HM_PAGE_SIZE - 1), end = r->addr + (r->size ? r->size : 1);
+	bool hot = false;
 	size_t i;
 
-	for (i = first_page_after(pages, n, start); i < n && pages[i].addr < end; i++)
+	*swapped = false;
+	for (i = first_page_after(pages, n, start); i < n && pages[i].addr < end; i++) {
 		if (!page_cold(&pages[i], p))
-			return true;
-	return false;
+			hot = true;
+		if (pages[i].swapped)
+			*swapped = true;
+	}
+	return hot;
 }
 
 /* Adds one sample (or page) to its group, allocated (first seen) at t. */
 static void account(struct hm_leak_group *g, const struct hm_leak_window *w, uint64_t t,
-		    uint64_t bytes, bool hot)
+		    uint64_t bytes, bool hot, bool swapped)
 {
 	g->samples++;
 	g->live_bytes += bytes;
@@ -88,6 +93,8 @@ static void account(struct hm_leak_group *g, const struct hm_leak_window *w, uin
 	} else {
 		g->cold_samples++;
 		g->cold_bytes += bytes;
+		if (swapped)
+			g->cold_swapped_bytes += bytes;
 		if (t > g->newest_cold_ns)
 			g->newest_cold_ns = t;
 		if (t > w->mid) {
@@ -192,11 +199,12 @@ int hm_leak_rank_sites(const struct hm_leak_params *p, const struct hm_sites_rec
 	hm_leak_window(p, false, &w);
 	for (i = 0; i < n_recs; i++) {
 		const struct hm_sites_record *r = by_stack[i];
+		bool hot, swapped;
 
 		if (!n || g[n - 1].stack != r->stack)
 			g[n++].stack = r->stack;
-		account(&g[n - 1], &w, r->time_ns, r->weight_bytes,
-			sample_hot(r, p, pages, n_pages));
+		hot = sample_hot(r, p, pages, n_pages, &swapped);
+		account(&g[n - 1], &w, r->time_ns, r->weight_bytes, hot, swapped);
 		if (r->flags & HM_SITES_REC_SHARED)
 			g[n - 1].shared++;
 	}
@@ -233,7 +241,8 @@ int hm_leak_rank_regions(const struct hm_leak_params *p, const struct hm_region 
 			uint64_t age = (uint64_t)HEAPMON_REC_AGE(pages[j].rec) * p->interval_ns;
 			uint64_t seen = p->now_ns > age ? p->now_ns - age : 0;
 
-			account(&g[i], &w, seen, pages[j].size, !page_cold(&pages[j], p));
+			account(&g[i], &w, seen, pages[j].size, !page_cold(&pages[j], p),
+				pages[j].swapped);
 		}
 	}
 	rank(g, n_regions, &w);

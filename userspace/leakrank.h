@@ -66,6 +66,7 @@ struct hm_leak_group {
 	uint64_t start, end;		/* region mode */
 	uint32_t kind;			/* region mode: enum heapmon_region_kind */
 	uint64_t live_bytes, cold_bytes, hot_bytes, young_bytes, late_cold_bytes;
+	uint64_t cold_swapped_bytes;	/* of cold_bytes: samples with a page swapped out */
 	uint64_t samples, cold_samples, late_cold_samples, young_samples;
 	uint64_t shared;		/* samples with HM_SITES_REC_SHARED */
 	uint64_t newest_cold_ns;	/* allocation (first-seen) time of the newest cold sample */

@@ -311,6 +311,7 @@ static void print_json(const struct leaks *l)
 								   sizeof(reason)));
 		json_u64(&j, "live_bytes", g->live_bytes);
 		json_u64(&j, "cold_bytes", g->cold_bytes);
+		json_u64(&j, "cold_swapped_bytes", g->cold_swapped_bytes);
 		json_double(&j, "cold_share", g->cold_share);
 		json_double(&j, "cold_growth_bytes_per_min", g->growth);
 		json_u64(&j, "samples", g->samples);

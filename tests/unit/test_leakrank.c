@@ -67,6 +67,16 @@ static void add_sample(const struct hm_leak_params *p, uint32_t stack, double t_
 	next_addr += (npages + 1) * HM_PAGE_SIZE;
 }
 
+/* Marks the pages of recs[i] swapped out (their idle counts go on, as the module keeps them). */
+static void swap_out(size_t i)
+{
+	size_t k;
+
+	for (k = 0; k < n_pages; k++)
+		if (pages[k].addr >= recs[i].addr && pages[k].addr < recs[i].addr + recs[i].size)
+			pages[k].swapped = 1;
+}
+
 static const struct hm_leak_group *find_stack(const struct hm_leak_group *g, size_t n,
 					      uint32_t stack, size_t *rank)
 {
@@ -146,6 +156,15 @@ static void test_sites(void)
 	/* Cold, growing, but one sample in the later half only. */
 	add_sample(&p, FEW, 30, 40000, 1, -1, true, 0);
 	add_sample(&p, FEW, 70, 40000, 1, -1, true, 0);
+	/*
+	 * Reclaim pushed out the leak's first two samples (recs 0, 1), the
+	 * table's first (rec 16), and the cache's first (rec 26, hot: the
+	 * cold figure must not count it).
+	 */
+	swap_out(0);
+	swap_out(1);
+	swap_out(16);
+	swap_out(26);
 
 	hm_leak_window(&p, false, &w);
 	UNIT_EQ_INT("sites: T_hi", w.t_hi / MIN_NS, 90);
@@ -185,7 +204,14 @@ static void test_sites(void)
 		UNIT_EQ_INT("leak: cold share %", llround(l->cold_share * 100), 100);
 		UNIT_EQ_INT("leak: shared samples", l->shared, 1);
 		UNIT_EQ_INT("leak: later-half cold samples", l->late_cold_samples, 6);
+		UNIT_EQ_INT("leak: cold swapped bytes", l->cold_swapped_bytes, 2 * 65536);
 	}
+	l = find_stack(g, n, TABLE, &rank);
+	if (l)
+		UNIT_EQ_INT("table: cold swapped bytes", l->cold_swapped_bytes, 131072);
+	l = find_stack(g, n, CACHE, &rank);
+	if (l)
+		UNIT_EQ_INT("cache (swapped but hot): cold swapped bytes", l->cold_swapped_bytes, 0);
 	free(g);
 }
 
