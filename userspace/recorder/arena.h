@@ -4,9 +4,10 @@
  * VMA, never mprotect'ed in pieces), handed out in runs of whole pages so
  * that a sampled object shares its pages with nothing else. Metadata lives
  * outside the arena: a free page is never written, so it stays
- * non-resident. Freed runs are coalesced, reused, and given back to the
- * kernel with MADV_DONTNEED, but for a few kept resident for reuse (see
- * hm_arena_cache). Not thread-safe: the core's lock covers it.
+ * non-resident. Freed runs stay resident (dirty) for reuse, coalesced, up
+ * to a bound past which they are given back to the kernel with
+ * MADV_DONTNEED (see hm_arena_evict). Not thread-safe: the core's lock
+ * covers it.
  */
 #ifndef HEAPMON_RECORDER_ARENA_H
 #define HEAPMON_RECORDER_ARENA_H
@@ -36,19 +37,22 @@ int hm_arena_init(uint64_t mb);
  * they read as zero).
  */
 void *hm_arena_alloc(size_t size, size_t align, uint32_t owner, bool *dirty);
+/* Frees the live run at p, its pages kept resident for reuse. */
+void hm_arena_release(void *p);
 /*
- * Keeps the live run at p, being freed, resident for reuse, if the cache
- * has room (bounded by a quarter of live_bytes, the live samples' pages);
- * returns false when it must be discarded and freed instead.
+ * When the freed runs kept resident exceed their bound (a quarter of
+ * live_bytes, the live samples' pages, at most 16 MiB): takes a run of
+ * them out, to be discarded (hm_arena_discard, outside the lock) and then
+ * freed (hm_arena_free); returns its start and sets *bytes, else NULL.
  */
-bool hm_arena_cache(void *p, uint64_t live_bytes);
+void *hm_arena_evict(uint64_t live_bytes, size_t *bytes);
 /* The owner of the run starting at p, 0 when p starts no live run. */
 uint32_t hm_arena_owner(const void *p);
 /* Bytes of the run starting at p (a live run's start). */
 size_t hm_arena_run_bytes(const void *p);
-/* Gives the pages of a live run back to the kernel (no lock needed). */
+/* Gives the pages of an evicted run back to the kernel (no lock needed). */
 void hm_arena_discard(void *p, size_t bytes);
-/* Frees the live run starting at p, discarded before. */
+/* Frees the evicted run starting at p, discarded before. */
 void hm_arena_free(void *p);
 
 #endif

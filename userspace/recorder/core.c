@@ -436,30 +436,28 @@ static void rec_free_sample(uint32_t rec)
 void hm_free_arena(void *p)
 {
 	uint32_t rec;
-	size_t bytes = 0;
+	size_t bytes;
 
 	hm_tls.busy++;
 	lock_table();
 	rec = hm_arena_owner(p);
 	/* Not a live allocation's start (a double or wild free): leave it. */
 	if (rec && rec <= hdr.records_used && recs[rec - 1].addr == (uintptr_t)p) {
-		bytes = hm_arena_run_bytes(p);
-		hdr.arena_bytes -= bytes;
+		hdr.arena_bytes -= hm_arena_run_bytes(p);
 		rec_free_sample(rec);
-		if (hm_arena_cache(p, hdr.arena_bytes))
-			bytes = 0;	/* kept resident for the next samples */
+		hm_arena_release(p);
 	}
-	unlock_table();
-	if (bytes) {
-		/*
-		 * The run is still ours (its record is gone, its tags say live):
-		 * give its pages back outside the lock, then make it reusable.
-		 */
+	/*
+	 * Past the bound of freed pages kept resident, give some back: outside
+	 * the lock, the run taken out of the arena's lists meanwhile.
+	 */
+	while ((p = hm_arena_evict(hdr.arena_bytes, &bytes))) {
+		unlock_table();
 		hm_arena_discard(p, bytes);
 		lock_table();
 		hm_arena_free(p);
-		unlock_table();
 	}
+	unlock_table();
 	hm_tls.busy--;
 }
 

@@ -3,13 +3,15 @@
  * sites MODE: allocations at known sites, checked against the program's own
  * site file. Modes: exact (run with HEAPMON_SAMPLE=0), estimate (default
  * sampling), threads, fork, records-full (HEAPMON_RECORDS tiny), arena-full
- * (HEAPMON_ARENA_MB=1). Exits nonzero when a check fails.
+ * (HEAPMON_ARENA_MB=1), reuse (HEAPMON_SAMPLE=0). Exits nonzero when a
+ * check fails.
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <malloc.h>
 #include <pthread.h>
 #include <stdint.h>
+#include <sys/mman.h>
 #include <sys/wait.h>
 
 #include "check.h"
@@ -385,6 +387,74 @@ static int edges(void)
 	return fails;
 }
 
+/* Resident pages of [p, p + n), page-aligned p. */
+static size_t resident(const void *p, size_t n)
+{
+	unsigned char v[1024];
+	size_t pages = (n + 4095) / 4096, r = 0;
+
+	if (pages > sizeof(v) || mincore((void *)p, n, v))
+		return (size_t)-1;
+	for (size_t i = 0; i < pages; i++)
+		r += v[i] & 1;
+	return r;
+}
+
+/*
+ * Freed samples' pages: kept resident for reuse, merged with freed
+ * neighbours, but within their bound (a quarter of the live samples'
+ * pages while under 16 MiB).
+ */
+static int reuse(void)
+{
+	unsigned char *a, *b, *c, *big[64];
+	volatile uintptr_t at[64];	/* freed pointers' pages, for mincore */
+	size_t r;
+	int bad = 0;
+	int z = 1;
+
+	/* 128 live one-page samples: the freed pages kept are at most 32. */
+	for (int i = 0; i < 128; i++) {
+		keep[i] = site_malloc(100);
+		fill(keep[i], 100, i);
+	}
+	a = site_malloc(8000);
+	b = site_malloc(8000);
+	check(b == a + 8192, "reuse: two 2-page samples side by side (%p %p)", a, b);
+	fill(a, 8000, 1);
+	fill(b, 8000, 2);
+	at[0] = (uintptr_t)a;
+	free(a);
+	free(b);
+	/* Merged: a 4-page request takes both runs, already resident. */
+	r = resident((void *)at[0], 16384);
+	c = site_calloc(1, 16000);
+	check((uintptr_t)c == at[0] && r == 4, "reuse: two freed neighbours serve a longer request (%p, %zu resident)", c, r);
+	for (int j = 0; c && j < 16000; j++)
+		z &= c[j] == 0;
+	check(c && z, "reuse: calloc zeroes the reused pages");
+	free(c);
+	/* 64 x 64 KiB freed: 1024 pages, of which at most 32 + 32 / 8 kept. */
+	for (int i = 0; i < 64; i++) {
+		big[i] = site_malloc(65536);
+		fill(big[i], 65536, i);
+	}
+	for (int i = 0; i < 64; i++) {
+		at[i] = (uintptr_t)big[i];
+		free(big[i]);
+	}
+	r = 0;
+	for (int i = 0; i < 64; i++)
+		r += resident((void *)at[i], 65536);
+	check(r <= 32 && r > 0, "reuse: freed pages kept resident within their bound (%zu of 1024, at most 32)", r);
+	for (int i = 0; i < 128; i++) {
+		bad += !intact(keep[i], 100, i);
+		free(keep[i]);
+	}
+	check(!bad, "reuse: live samples intact");
+	return fails;
+}
+
 int main(int argc, char **argv)
 {
 	const char *mode = argc > 1 ? argv[1] : "";
@@ -403,6 +473,8 @@ int main(int argc, char **argv)
 		return records_full() ? 1 : 0;
 	if (!strcmp(mode, "arena-full"))
 		return arena_full() ? 1 : 0;
-	fprintf(stderr, "usage: sites exact|edges|estimate|threads|fork|records-full|arena-full\n");
+	if (!strcmp(mode, "reuse"))
+		return reuse() ? 1 : 0;
+	fprintf(stderr, "usage: sites exact|edges|estimate|threads|fork|records-full|arena-full|reuse\n");
 	return 2;
 }
