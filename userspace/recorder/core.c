@@ -461,10 +461,31 @@ void hm_free_arena(void *p)
 	hm_tls.busy--;
 }
 
+/*
+ * The usable size of a sample: what the program asked for, rounded as its
+ * allocator would round it (jemalloc's size class, else 16 bytes), never
+ * the whole run of pages under it. Programs that trim objects with spare
+ * room (redis shrinks an sds string whose usable size exceeds its length)
+ * would otherwise realloc nearly every small sample away, out of the arena.
+ */
 size_t hm_usable_arena(const void *p)
 {
-	/* The caller owns the live run at p: its tags do not change under us. */
-	return hm_arena_owner(p) ? hm_arena_run_bytes(p) : 0;
+	/* The caller owns the live run at p: neither its tags nor its record change under us. */
+	uint32_t rec = hm_arena_owner(p);
+	size_t run, want;
+
+	if (!rec)
+		return 0;
+	run = hm_arena_run_bytes(p);
+	want = recs[rec - 1].size ? recs[rec - 1].size : 1;
+	if (hm_real.nallocx) {
+		size_t c = hm_real.nallocx(want, 0);
+
+		want = c ? c : want;
+	} else {
+		want = (want + 15) & ~(size_t)15;
+	}
+	return want < run ? want : run;
 }
 
 void hm_forget_shared(void *p)
@@ -486,7 +507,22 @@ void hm_forget_shared(void *p)
 
 /* Setup. */
 
-#define RESOLVE(h, name) (hm_real.name = (__typeof__(hm_real.name))dlsym(h, #name))
+/*
+ * The real NAME: never our own (injected, RTLD_DEFAULT can find the
+ * recorder's exports when the process has no jemalloc or tcmalloc, and a
+ * wrapper calling itself would recurse).
+ */
+static void *real_sym(void *h, const char *name)
+{
+	void *f = dlsym(h, name);
+	Dl_info info;
+
+	if (f && dladdr(f, &info) && info.dli_fbase == hm_self_base)
+		return NULL;
+	return f;
+}
+
+#define RESOLVE(h, name) (hm_real.name = (__typeof__(hm_real.name))real_sym(h, #name))
 
 void hm_resolve_real(void)
 {

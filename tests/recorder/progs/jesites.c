@@ -29,8 +29,10 @@ int main(void)
 			zero &= ((char *)x[i])[j] == 0;
 		bad += ((uintptr_t)x[i] & 8191) != 0;
 		bad += sallocx(x[i], 0) < 2000;
+		/* jemalloc's size class, as for its own objects, not the run of pages. */
+		bad += sallocx(x[i], 0) != nallocx(2000, 0);
 	}
-	check(zero && !bad, "jemalloc: mallocx aligned, zeroed, sallocx covers it");
+	check(zero && !bad, "jemalloc: mallocx aligned, zeroed, sallocx is the size class");
 	for (int i = 0; i < 10; i++) {
 		m[i] = site_rallocx(m[i], 5000);
 		for (int j = 0; j < 300; j++)
