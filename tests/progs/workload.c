@@ -21,6 +21,9 @@
  * -g KIB grows a separate anonymous mapping by KIB every 100 ms, writes the
  * new pages once and never touches them again: a leak (up to 256 MiB).
  *
+ * -c CGROUP moves the process into the cgroup v2 directory CGROUP first, so
+ * that every page of its areas is charged there.
+ *
  * -T starts a thread (printed as "thread TID"); -V starts a child that
  * shares the address space, clone(CLONE_VM) (printed as "vmchild PID").
  * -E hands the work to a new thread and ends the main thread with
@@ -352,6 +355,20 @@ static void *touch_loop(void *unused)
 	return NULL;
 }
 
+/* Moves the process into a cgroup v2 directory, before it maps anything. */
+static void join_cgroup(const char *dir)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/cgroup.procs", dir);
+	f = fopen(path, "w");
+	if (!f || fprintf(f, "%d\n", getpid()) < 0 || fclose(f)) {
+		perror(path);
+		exit(2);
+	}
+}
+
 int main(int argc, char **argv)
 {
 	int thread = 0, vmchild = 0, leader_exits = 0;
@@ -361,8 +378,10 @@ int main(int argc, char **argv)
 
 	/* malloc must not share the brk heap that the areas grow and shrink. */
 	mallopt(M_MMAP_THRESHOLD, 0);
-	while ((c = getopt(argc, argv, "t:o:fg:TVE")) != -1) {
-		if (c == 'E')
+	while ((c = getopt(argc, argv, "t:o:c:fg:TVE")) != -1) {
+		if (c == 'c')
+			join_cgroup(optarg);
+		else if (c == 'E')
 			leader_exits = 1;
 		else if (c == 'T')
 			thread = 1;
