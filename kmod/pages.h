@@ -60,12 +60,27 @@ static inline u32 hm_rec_first(bool young, bool baseline)
 	return hm_rec_pack(young && !baseline, 0, 0);
 }
 
-/* One more period has passed for a page already known. */
-static inline u32 hm_rec_next(u32 rec, bool young)
+/*
+ * An idle or age count one period on, in pass number pass: exact below
+ * HEAPMON_REC_EXACT, then one step per HEAPMON_REC_COARSE_PERIODS passes,
+ * taken on the passes whose number is a multiple of it, so that a count
+ * never runs ahead of the periods it stands for (see the uapi header).
+ */
+static inline u32 hm_count_next(u32 count, u64 pass)
+{
+	if (count + 1 < HEAPMON_REC_EXACT)
+		return count + 1;
+	if (count == HEAPMON_REC_IDLE_MAX || pass & (HEAPMON_REC_COARSE_PERIODS - 1))
+		return count;
+	return count + 1;
+}
+
+/* One more period has passed for a page already known; pass is its number. */
+static inline u32 hm_rec_next(u32 rec, bool young, u64 pass)
 {
 	return hm_rec_pack(HEAPMON_REC_TOUCHED(rec) + young,
-			   young ? 0 : HEAPMON_REC_IDLE(rec) + 1,
-			   HEAPMON_REC_AGE(rec) + 1);
+			   young ? 0 : hm_count_next(HEAPMON_REC_IDLE(rec), pass),
+			   hm_count_next(HEAPMON_REC_AGE(rec), pass));
 }
 
 /*

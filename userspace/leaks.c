@@ -428,12 +428,13 @@ static void print_header(const struct leaks *l)
 		       "yet; ranked by cold bytes only\n", idle, idle);
 	if (l->w.idle_saturates)
 		printf("note: idle counts stop at %u periods (%s): a page idle that long counts "
-		       "as cold\n", HEAPMON_REC_IDLE_MAX,
-		       hm_fmt_duration(HEAPMON_REC_IDLE_MAX * l->p.interval_ns, win, sizeof(win)));
+		       "as cold\n", HEAPMON_REC_PERIODS_MAX,
+		       hm_fmt_duration(HEAPMON_REC_PERIODS_MAX * l->p.interval_ns, win, sizeof(win)));
 	if (l->w.age_clamped)
 		printf("note: page ages stop at %u periods (%s): the window starts there\n",
-		       HEAPMON_REC_AGE_MAX,
-		       hm_fmt_duration(HEAPMON_REC_AGE_MAX * l->p.interval_ns, win, sizeof(win)));
+		       HEAPMON_REC_PERIODS_MAX,
+		       hm_fmt_duration((uint64_t)HEAPMON_REC_PERIODS_MAX * l->p.interval_ns, win,
+				       sizeof(win)));
 	printf("\n");
 }
 

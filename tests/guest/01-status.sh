@@ -19,7 +19,7 @@ expect_eq "status --json matches sysfs" "$OUT" \
 
 run heapmonctl status
 expect_eq "status exit status" "$RC" 0
-expect_eq "status table" "$OUT" "heapmon $ver, protocol 1
+expect_eq "status table" "$OUT" "heapmon $ver, protocol 2
 limits: 64 targets, 4194304 pages per target, 16777216 pages in all, 256 MiB of records
 memory: 0 bytes of per-page records
 targets: none"
