@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * The kernel's side of a target's history (see history.h): its memory,
- * 63,496 bytes per target, taken once at watch time and charged to the
- * watcher's memory cgroup, and the sample of one pass.
+ * 63,496 bytes per target (an order-4 allocation, 64 KiB, or vmalloc when
+ * that cannot be had), taken once at watch time and charged to the
+ * watcher's memory cgroup; and the sample of one pass.
  */
 
 #include <linux/minmax.h>

@@ -13,6 +13,8 @@
 
 #include <uapi/linux/heapmon.h>
 
+#include "counts.h"
+
 #define HM_CHUNK_SHIFT PMD_SHIFT
 #define HM_CHUNK_PAGES HEAPMON_CHUNK_PAGES
 #define HM_CHUNK_LONGS BITS_TO_LONGS(HM_CHUNK_PAGES)
@@ -58,21 +60,6 @@ static inline u32 hm_rec_pack(u32 touched, u32 idle, u32 age)
 static inline u32 hm_rec_first(bool young, bool baseline)
 {
 	return hm_rec_pack(young && !baseline, 0, 0);
-}
-
-/*
- * An idle or age count one period on, in pass number pass: exact below
- * HEAPMON_REC_EXACT, then one step per HEAPMON_REC_COARSE_PERIODS passes,
- * taken on the passes whose number is a multiple of it, so that a count
- * never runs ahead of the periods it stands for (see the uapi header).
- */
-static inline u32 hm_count_next(u32 count, u64 pass)
-{
-	if (count + 1 < HEAPMON_REC_EXACT)
-		return count + 1;
-	if (count == HEAPMON_REC_IDLE_MAX || pass & (HEAPMON_REC_COARSE_PERIODS - 1))
-		return count;
-	return count + 1;
 }
 
 /* One more period has passed for a page already known; pass is its number. */

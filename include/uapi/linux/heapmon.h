@@ -44,9 +44,11 @@
  * HEAPMON_REC_COARSE_PERIODS, so count HEAPMON_REC_EXACT + n stands for
  * HEAPMON_REC_EXACT + n * HEAPMON_REC_COARSE_PERIODS periods. Decode with
  * HEAPMON_REC_IDLE_PERIODS(r) and HEAPMON_REC_AGE_PERIODS(r): the result is
- * never more than the true count and less than HEAPMON_REC_COARSE_PERIODS
- * below it. Counts saturate at HEAPMON_REC_PERIODS_MAX periods (526080: six
- * days at 1 s, 87 minutes at 10 ms). Protocol 1 counted periods up to 4095.
+ * never more than the true count, and past HEAPMON_REC_EXACT less than
+ * 2 * HEAPMON_REC_COARSE_PERIODS below it (the first step can come up to
+ * 255 passes late, and each step lasts 256 passes). Counts saturate at
+ * HEAPMON_REC_PERIODS_MAX periods (526080: six days at 1 s, 87 minutes at
+ * 10 ms). Protocol 1 counted periods up to 4095.
  * A page whose touched count is 0 has not been touched since heapmon first
  * saw it. Pages that stop being resident (unmapped, freed) drop out of the
  * statistics, except pages reclaim swaps out (to swap, zswap or zram: the
