@@ -9,6 +9,7 @@
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
+#include <string.h>
 #include <time.h>
 
 #include "args.h"
@@ -50,7 +51,9 @@ static uint64_t interval_ns(const struct history *h)
 static const char *bucket_span(const struct history *h, unsigned int b, char *buf, size_t len)
 {
 	hm_fmt_age(hm_hist_bucket_periods[b] * interval_ns(h), buf, len);
-	return buf + (buf[0] == '-');
+	if (buf[0] == '-')
+		memmove(buf, buf + 1, strlen(buf));
+	return buf;
 }
 
 static int64_t cold_delta(const struct history *h, size_t i)

@@ -26,9 +26,11 @@ typedef uint64_t u64;
  * A page last touched in pass `start` (idle 0 then) stays idle until pass
  * `end`: at each pass its decoded count must be the truth when below
  * HEAPMON_REC_EXACT, never above it, and at most 2 * 256 - 2 below it (the
- * step is taken up to 255 passes late, and a count stays 256 passes).
+ * step is taken up to 255 passes late, and a count stays 256 passes). A
+ * page idle since pass 1 is in phase with the steps: never more than 255
+ * behind.
  */
-static void test_counts_from(u64 start, u64 end, const char *name)
+static u64 test_counts_from(u64 start, u64 end, const char *name)
 {
 	u32 count = 0, over = 0, behind = 0, inexact = 0, decoded;
 	u64 pass, truth, max_behind = 0;
@@ -53,12 +55,20 @@ static void test_counts_from(u64 start, u64 end, const char *name)
 	UNIT_EQ_INT("counts: never ahead of the truth", over, 0);
 	UNIT_EQ_INT("counts: less than two coarse steps behind it", behind, 0);
 	UNIT_EQ_INT("counts: exact below HEAPMON_REC_EXACT", inexact, 0);
+	return max_behind;
 }
 
 static void test_counts(void)
 {
 	/* Six days at 1 s, saturating at the end. */
-	test_counts_from(1, 1 + 600000, "from pass 1");
+	UNIT_EQ_INT("counts: idle since pass 1, at most 255 periods behind",
+		    test_counts_from(1, 1 + 600000, "from pass 1") <= 255, 1);
+	UNIT_EQ_INT("counts: from pass 1, past 4095 periods at pass 4097",
+		    heapmon_rec_count_periods(({
+			    u32 c = 0; u64 p;
+			    for (p = 2; p <= 4097; p++)
+				    c = hm_count_next(c, p);
+			    c; })), 4096);
 	test_counts_from(77, 77 + 10000, "from pass 77");
 	UNIT_EQ_INT("counts: past 4095 periods at 4096 + 256 passes",
 		    heapmon_rec_count_periods(({

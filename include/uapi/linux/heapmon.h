@@ -40,8 +40,8 @@
  *   age:     periods since heapmon first saw it resident
  * Idle and age are 12-bit counts in two ranges (protocol 2): a count below
  * HEAPMON_REC_EXACT is that many periods; from there it advances by one
- * only on passes whose number (per target, from 1) is a multiple of
- * HEAPMON_REC_COARSE_PERIODS, so count HEAPMON_REC_EXACT + n stands for
+ * only on passes whose number (per target, from 1) minus one is a multiple
+ * of HEAPMON_REC_COARSE_PERIODS, so count HEAPMON_REC_EXACT + n stands for
  * HEAPMON_REC_EXACT + n * HEAPMON_REC_COARSE_PERIODS periods. Decode with
  * HEAPMON_REC_IDLE_PERIODS(r) and HEAPMON_REC_AGE_PERIODS(r): the result is
  * never more than the true count, and past HEAPMON_REC_EXACT less than
