@@ -6,6 +6,8 @@
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 
+#include <uapi/linux/heapmon.h>
+
 #include "heapmon.h"
 #include "netlink.h"
 #include "pages.h"
@@ -39,6 +41,26 @@ bool hm_flush_tlb = true;
 module_param_named(flush_tlb, hm_flush_tlb, bool, 0644);
 MODULE_PARM_DESC(flush_tlb,
 		 "Flush the TLB of the target's CPUs after each pass (default 1); WATCH flags override it");
+
+/*
+ * The width of a history's first coarse tier (the next are 10 and 60 times
+ * as wide); a target keeps the value in force when it was watched.
+ */
+unsigned int hm_history_unit_ms = 60000;
+
+static int hm_set_history_unit(const char *val, const struct kernel_param *kp)
+{
+	return param_set_uint_minmax(val, kp, HEAPMON_INTERVAL_MIN_MS, HEAPMON_INTERVAL_MAX_MS);
+}
+
+static const struct kernel_param_ops hm_history_unit_ops = {
+	.set = hm_set_history_unit,
+	.get = param_get_uint,
+};
+
+module_param_cb(history_unit_ms, &hm_history_unit_ops, &hm_history_unit_ms, 0644);
+MODULE_PARM_DESC(history_unit_ms,
+		 "History: one sample per this many ms after the newest passes, then per 10 and 60 times it (default 60000)");
 
 /* The mm filter counts targets per hash slot in a u16. */
 #define HM_MAX_TARGETS_LIMIT 4096

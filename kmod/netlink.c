@@ -14,6 +14,7 @@
 
 #include "compat.h"
 #include "heapmon.h"
+#include "history.h"
 #include "netlink.h"
 #include "target.h"
 
@@ -28,6 +29,10 @@ static struct netlink_range_validation hm_pid_range = {
 static struct netlink_range_validation hm_interval_range = {
 	.min = HEAPMON_INTERVAL_MIN_MS,
 	.max = HEAPMON_INTERVAL_MAX_MS,
+};
+
+static struct netlink_range_validation hm_idle_min_range = {
+	.max = HEAPMON_REC_PERIODS_MAX,
 };
 
 #define HM_PID_POLICY NLA_POLICY_FULL_RANGE(NLA_U32, &hm_pid_range)
@@ -48,7 +53,7 @@ static const struct nla_policy hm_watch_policy[HEAPMON_A_MAX + 1] = {
 
 static const struct nla_policy hm_pages_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_PID] = HM_PID_POLICY,
-	[HEAPMON_A_IDLE_MIN] = NLA_POLICY_MAX(NLA_U32, HEAPMON_REC_IDLE_MAX),
+	[HEAPMON_A_IDLE_MIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_idle_min_range),
 	[HEAPMON_A_ADDR_START] = { .type = NLA_U64 },
 	[HEAPMON_A_ADDR_END] = { .type = NLA_U64 },
 };
@@ -328,10 +333,19 @@ struct hm_pages_snap {
 	struct hm_chunk c[];
 };
 
+/* HISTORY sends a copy too, taken when the dump starts. */
+struct hm_history_snap {
+	u32 nr;
+	u32 unit_ms;
+	struct hm_sample s[HM_HIST_SAMPLES];
+	u8 tier[HM_HIST_SAMPLES];
+};
+
 struct hm_dump_ctx {
 	struct hm_target *t;
-	u64 pos;		/* regions: index; pages: index in snap; events: seq */
+	u64 pos;		/* regions: index; pages, history: index in snap; events: seq */
 	struct hm_pages_snap *snap;	/* pages */
+	struct hm_history_snap *hsnap;	/* history */
 	pid_t nr;		/* the target, as the caller named it */
 	bool sent;		/* pages: the first message is out */
 };
@@ -370,6 +384,7 @@ static int hm_dump_done(struct netlink_callback *cb)
 	struct hm_dump_ctx *ctx = hm_ctx(cb);
 
 	kvfree(ctx->snap);
+	kvfree(ctx->hsnap);
 	if (ctx->t)
 		hm_target_put(ctx->t);
 	return 0;
@@ -436,6 +451,33 @@ err_put:
 	hm_target_put(ctx->t);
 	ctx->t = NULL;
 	return ret;
+}
+
+static int hm_history_dump_start(struct netlink_callback *cb)
+{
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	struct hm_history_snap *snap;
+	struct hm_target *t;
+	int ret;
+
+	ret = hm_dump_start(cb);
+	if (ret)
+		return ret;
+	t = ctx->t;
+	/* Allocated before the lock: the copy is 64 KiB. */
+	snap = kvmalloc(sizeof(*snap), GFP_KERNEL_ACCOUNT);
+	if (!snap) {
+		NL_SET_ERR_MSG(cb->extack, "no memory for a copy of the history");
+		hm_target_put(t);
+		ctx->t = NULL;
+		return -ENOMEM;
+	}
+	spin_lock(&t->stats_lock);
+	snap->nr = hm_history_copy(t->history, snap->s, snap->tier);
+	snap->unit_ms = t->history->unit_ms;
+	spin_unlock(&t->stats_lock);
+	ctx->hsnap = snap;
+	return 0;
 }
 
 static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cmd)
@@ -534,7 +576,7 @@ static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_snap *snap,
 		u64 addr = base + ((u64)i << PAGE_SHIFT);
 
 		if (addr < snap->start || addr >= snap->end ||
-		    HEAPMON_REC_IDLE(c->rec[i]) < snap->idle_min)
+		    HEAPMON_REC_IDLE_PERIODS(c->rec[i]) < snap->idle_min)
 			continue;
 		__set_bit(i, bits);
 		n++;
@@ -592,6 +634,57 @@ static int hm_pages_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		items += ret;
 	}
 	/* An empty message is still sent once, so that PASSES reaches the client. */
+	if (!items && ctx->sent)
+		return hm_dump_end(skb, hdr, 0);
+	ctx->sent = true;
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
+static int hm_put_sample(struct sk_buff *skb, const struct hm_sample *s, u32 tier)
+{
+	struct nlattr *nest = nla_nest_start(skb, HEAPMON_A_SAMPLE);
+	const int pad = HEAPMON_SAMPLE_A_PAD;
+
+	if (!nest)
+		return -EMSGSIZE;
+	if (hm_put_u64(skb, HEAPMON_SAMPLE_A_TIME_NS, s->time_ns, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_PASSES, s->passes, pad) ||
+	    nla_put_u32(skb, HEAPMON_SAMPLE_A_TIER, tier) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_RESIDENT_BYTES, (u64)s->resident << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_SWAPPED_BYTES, (u64)s->swapped << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_TOUCHED_BYTES, (u64)s->touched << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_IDLE1_BYTES, (u64)s->idle1 << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_IDLE10_BYTES, (u64)s->idle10 << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_IDLE60_BYTES, (u64)s->idle60 << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_IDLE600_BYTES, (u64)s->idle600 << 12, pad) ||
+	    hm_put_u64(skb, HEAPMON_SAMPLE_A_NEVER_BYTES, (u64)s->never << 12, pad)) {
+		nla_nest_cancel(skb, nest);
+		return -EMSGSIZE;
+	}
+	nla_nest_end(skb, nest);
+	return 0;
+}
+
+static int hm_history_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
+{
+	struct hm_dump_ctx *ctx = hm_ctx(cb);
+	struct hm_history_snap *snap = ctx->hsnap;
+	unsigned int items = 0;
+	void *hdr;
+
+	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_HISTORY);
+	if (!hdr)
+		return -EMSGSIZE;
+	if (nla_put_u32(skb, HEAPMON_A_INTERVAL_MS, ctx->t->interval_ms) ||
+	    (!ctx->sent && nla_put_u32(skb, HEAPMON_A_HISTORY_UNIT_MS, snap->unit_ms))) {
+		genlmsg_cancel(skb, hdr);
+		return -EMSGSIZE;
+	}
+	for (; ctx->pos < snap->nr; ctx->pos++, items++)
+		if (hm_put_sample(skb, &snap->s[ctx->pos], snap->tier[ctx->pos]))
+			break;
+	/* The first message goes out even when the history is empty (UNIT_MS). */
 	if (!items && ctx->sent)
 		return hm_dump_end(skb, hdr, 0);
 	ctx->sent = true;
@@ -744,6 +837,12 @@ static const struct genl_ops hm_genl_ops[] = {
 		HM_OP(HEAPMON_CMD_EVENTS, hm_events_policy),
 		.start = hm_dump_start,
 		.dumpit = hm_events_dumpit,
+		.done = hm_dump_done,
+	},
+	{
+		HM_OP(HEAPMON_CMD_HISTORY, hm_pid_policy),
+		.start = hm_history_dump_start,
+		.dumpit = hm_history_dumpit,
 		.done = hm_dump_done,
 	},
 };

@@ -13,6 +13,8 @@
 
 #include <uapi/linux/heapmon.h>
 
+#include "counts.h"
+
 #define HM_CHUNK_SHIFT PMD_SHIFT
 #define HM_CHUNK_PAGES HEAPMON_CHUNK_PAGES
 #define HM_CHUNK_LONGS BITS_TO_LONGS(HM_CHUNK_PAGES)
@@ -60,12 +62,12 @@ static inline u32 hm_rec_first(bool young, bool baseline)
 	return hm_rec_pack(young && !baseline, 0, 0);
 }
 
-/* One more period has passed for a page already known. */
-static inline u32 hm_rec_next(u32 rec, bool young)
+/* One more period has passed for a page already known; pass is its number. */
+static inline u32 hm_rec_next(u32 rec, bool young, u64 pass)
 {
 	return hm_rec_pack(HEAPMON_REC_TOUCHED(rec) + young,
-			   young ? 0 : HEAPMON_REC_IDLE(rec) + 1,
-			   HEAPMON_REC_AGE(rec) + 1);
+			   young ? 0 : hm_count_next(HEAPMON_REC_IDLE(rec), pass),
+			   hm_count_next(HEAPMON_REC_AGE(rec), pass));
 }
 
 /*

@@ -33,6 +33,7 @@
 
 #include "compat.h"
 #include "heapmon.h"
+#include "history.h"
 #include "sample.h"
 #include "target.h"
 
@@ -163,9 +164,9 @@ static void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
 	}
 	if (w->was_huge) {
 		/* A huge page was split: its pages carry on with its record. */
-		rec = hm_rec_next(w->huge_rec, young);
+		rec = hm_rec_next(w->huge_rec, young, w->pass);
 	} else if (test_bit(idx, c->present)) {
-		rec = hm_rec_next(c->rec[idx], young);
+		rec = hm_rec_next(c->rec[idx], young, w->pass);
 	} else {
 		if (!hm_admit(w, 1))
 			return;
@@ -192,9 +193,9 @@ static void hm_track_swapped(struct hm_walk *w, unsigned long addr)
 	if (!c)
 		return;
 	if (w->was_huge)
-		rec = hm_rec_next(w->huge_rec, false);
+		rec = hm_rec_next(w->huge_rec, false, w->pass);
 	else if (test_bit(idx, c->present))
-		rec = hm_rec_next(c->rec[idx], false);
+		rec = hm_rec_next(c->rec[idx], false, w->pass);
 	else
 		return;
 	c->rec[idx] = rec;
@@ -227,12 +228,12 @@ static void hm_track_huge(struct hm_walk *w, bool young)
 		return;
 	}
 	if (w->was_huge) {
-		rec = hm_rec_next(w->huge_rec, young);
+		rec = hm_rec_next(w->huge_rec, young, w->pass);
 	} else if (!bitmap_empty(c->present, HM_CHUNK_PAGES)) {
 		/* Small pages were collapsed: the rest of the 2 MiB is new to the limits. */
 		if (!hm_admit(w, HM_CHUNK_PAGES - c->units))
 			return;
-		rec = hm_rec_next(hm_collapsed_rec(c), young);
+		rec = hm_rec_next(hm_collapsed_rec(c), young, w->pass);
 	} else {
 		if (!hm_admit(w, HM_CHUNK_PAGES))
 			return;
@@ -556,6 +557,7 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 	struct hm_region_set *old = rcu_dereference_protected(t->regions,
 							      lockdep_is_held(&t->lock));
 	struct hm_hist hist = {};
+	struct hm_sample sample;
 	u64 tracked_bytes = 0;
 	unsigned int i;
 
@@ -568,6 +570,7 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 	hm_target_bump_gen(t);
 	if (old)
 		kvfree_rcu(old, rcu);
+	hm_history_sample(&sample, w->pass, &hist);
 	spin_lock(&t->stats_lock);
 	t->stats.hist = hist;
 	t->stats.tracked_bytes = tracked_bytes;
@@ -575,6 +578,7 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 	t->stats.pass_pages = w->scanned;
 	t->stats.untracked_pages = w->untracked;
 	t->stats.pass_ns = ktime_get_ns() - start_ns;
+	hm_history_push(t->history, &sample);
 	spin_unlock(&t->stats_lock);
 }
 
@@ -600,6 +604,7 @@ static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
 		kvfree_rcu(old, rcu);
 	spin_lock(&t->stats_lock);
 	t->stats.passes = 0;
+	hm_history_clear(t->history);
 	spin_unlock(&t->stats_lock);
 	hm_target_bump_gen(t);
 	mutex_unlock(&t->lock);

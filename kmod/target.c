@@ -18,6 +18,7 @@
 #include <linux/wait_bit.h>
 
 #include "heapmon.h"
+#include "history.h"
 #include "netlink.h"
 #include "probes.h"
 #include "sample.h"
@@ -69,6 +70,7 @@ static void hm_target_release(struct kobject *kobj)
 	hm_pages_clear(&t->pages);
 	kvfree(rcu_dereference_protected(t->regions, true));
 	hm_event_ring_free(&t->events);
+	hm_history_free(t->history);
 	if (t->mm)
 		mmdrop(t->mm);
 	put_pid(t->pid);
@@ -203,15 +205,22 @@ static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_
 	hm_pages_init(&t->pages);
 	atomic64_set(&t->faults, 0);
 	atomic64_set(&t->first_faults, 0);
-	if (hm_event_ring_init(&t->events)) {
-		put_pid(t->pid);
-		kfree(t);
-		return NULL;
-	}
+	t->history = hm_history_alloc();
+	if (!t->history)
+		goto err_free;
+	if (hm_event_ring_init(&t->events))
+		goto err_history;
 	t->gen = 1;
 	atomic_inc(&hm_live_targets);
 	kobject_init(&t->kobj, &hm_target_ktype);
 	return t;
+
+err_history:
+	hm_history_free(t->history);
+err_free:
+	put_pid(t->pid);
+	kfree(t);
+	return NULL;
 }
 
 /* Must hold hm_targets_lock: the target that sysfs names as pid's number. */

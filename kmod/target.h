@@ -22,6 +22,7 @@
 #include "pages.h"
 #include "regions.h"
 
+struct hm_history;
 struct netlink_ext_ack;
 
 /* The last pass's results, read by STATS and sysfs under target->stats_lock. */
@@ -53,6 +54,7 @@ struct hm_target {
 	struct hm_region_set __rcu *regions;
 	spinlock_t stats_lock;		/* stats: readers never wait for a pass */
 	struct hm_target_stats stats;	/* written under lock and stats_lock */
+	struct hm_history *history;	/* a sample per pass, under stats_lock */
 	u32 gen;			/* changes with every pass, never 0: dump consistency */
 	u64 walks;			/* page-table walks begun, finished or not */
 

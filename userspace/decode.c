@@ -109,6 +109,44 @@ static const struct nla_policy event_policy[HEAPMON_EVENT_A_MAX + 1] = {
 	[HEAPMON_EVENT_A_OLD_ADDR] = { .type = NLA_U64 },
 };
 
+static const struct nla_policy sample_policy[HEAPMON_SAMPLE_A_MAX + 1] = {
+	[HEAPMON_SAMPLE_A_TIME_NS] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_PASSES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_TIER] = { .type = NLA_U32 },
+	[HEAPMON_SAMPLE_A_RESIDENT_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_SWAPPED_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_TOUCHED_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_IDLE1_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_IDLE10_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_IDLE60_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_IDLE600_BYTES] = { .type = NLA_U64 },
+	[HEAPMON_SAMPLE_A_NEVER_BYTES] = { .type = NLA_U64 },
+};
+
+int hm_decode_sample(struct nlattr *nla, struct hm_history_sample *s)
+{
+	struct nlattr *tb[HEAPMON_SAMPLE_A_MAX + 1];
+	int i;
+
+	if (hm_nl_parse_nested(tb, HEAPMON_SAMPLE_A_MAX, nla, sample_policy))
+		return -EBADMSG;
+	for (i = HEAPMON_SAMPLE_A_TIME_NS; i <= HEAPMON_SAMPLE_A_MAX; i++)
+		if (!tb[i])
+			return -EBADMSG;
+	s->time_ns = nla_get_u64(tb[HEAPMON_SAMPLE_A_TIME_NS]);
+	s->passes = nla_get_u64(tb[HEAPMON_SAMPLE_A_PASSES]);
+	s->tier = nla_get_u32(tb[HEAPMON_SAMPLE_A_TIER]);
+	s->resident_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_RESIDENT_BYTES]);
+	s->swapped_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_SWAPPED_BYTES]);
+	s->touched_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_TOUCHED_BYTES]);
+	s->idle1_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_IDLE1_BYTES]);
+	s->idle10_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_IDLE10_BYTES]);
+	s->idle60_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_IDLE60_BYTES]);
+	s->idle600_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_IDLE600_BYTES]);
+	s->never_bytes = nla_get_u64(tb[HEAPMON_SAMPLE_A_NEVER_BYTES]);
+	return 0;
+}
+
 static const struct nla_policy chunk_policy[HEAPMON_CHUNK_A_MAX + 1] = {
 	[HEAPMON_CHUNK_A_ADDR] = { .type = NLA_U64 },
 	[HEAPMON_CHUNK_A_FLAGS] = { .type = NLA_U32 },

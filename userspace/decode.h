@@ -96,6 +96,21 @@ struct hm_page {
 	uint32_t rec;		/* HEAPMON_REC_TOUCHED(), _IDLE(), _AGE() */
 };
 
+/* One HEAPMON_A_SAMPLE of a target's history. */
+struct hm_history_sample {
+	uint64_t time_ns;	/* CLOCK_BOOTTIME */
+	uint64_t passes;
+	uint32_t tier;		/* 0: every pass; 1, 2, 3: the last of each unit, 10, 60 units */
+	uint64_t resident_bytes;
+	uint64_t swapped_bytes;
+	uint64_t touched_bytes;
+	uint64_t idle1_bytes;
+	uint64_t idle10_bytes;
+	uint64_t idle60_bytes;
+	uint64_t idle600_bytes;
+	uint64_t never_bytes;
+};
+
 const char *hm_state_name(uint32_t state);
 const char *hm_region_kind_name(uint32_t kind);
 const char *hm_event_kind_name(uint32_t kind);
@@ -106,6 +121,7 @@ int hm_decode_target_stats(const struct hm_reply *r, struct hm_target_stats *ts)
 int hm_decode_stats(struct nlattr *nla, struct hm_stats *s);
 int hm_decode_region(struct nlattr *nla, struct hm_region *reg);
 int hm_decode_event(struct nlattr *nla, struct hm_event *e);
+int hm_decode_sample(struct nlattr *nla, struct hm_history_sample *s);
 
 /*
  * Calls cb once per page a HEAPMON_A_CHUNK reports, in address order, with

@@ -22,6 +22,8 @@ static const struct subcommand subcommands[] = {
 	  "PID [--idle-min N] [--start ADDR] [--end ADDR] [--json]" },
 	{ "events", cmd_events, "Show a target's heap events; --follow for new ones",
 	  "PID [--follow] [--json]" },
+	{ "history", cmd_history, "Show a target's pass summaries over hours and days, with cold growth",
+	  "PID [--idle DURATION] [--json]" },
 	{ "leaks", cmd_leaks, "Rank leak suspects: memory left cold and growing, per call site",
 	  "PID [--idle DURATION] [--top N] [--all] [--json] [--dir DIR]" },
 	{ "sites", cmd_sites, "Show a process's live heap per allocation call stack",

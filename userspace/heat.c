@@ -8,7 +8,7 @@ static const char heat_chars[] = " .-+#";
 
 static unsigned int heat_level(uint32_t rec)
 {
-	uint32_t idle = HEAPMON_REC_IDLE(rec);
+	uint32_t idle = HEAPMON_REC_IDLE_PERIODS(rec);
 
 	if (!HEAPMON_REC_TOUCHED(rec) || idle >= 60)
 		return 1;

@@ -9,15 +9,15 @@
 
 void hm_leak_window(const struct hm_leak_params *p, bool region_mode, struct hm_leak_window *w)
 {
-	uint64_t reach = (uint64_t)HEAPMON_REC_AGE_MAX * p->interval_ns;
+	uint64_t reach = (uint64_t)HEAPMON_REC_PERIODS_MAX * p->interval_ns;
 
 	w->t_hi = p->now_ns > p->idle_ns ? p->now_ns - p->idle_ns : 0;
 	w->t_lo = p->history_ns;
 	if (w->t_hi > HM_LEAK_MAX_HISTORY_NS && w->t_lo < w->t_hi - HM_LEAK_MAX_HISTORY_NS)
 		w->t_lo = w->t_hi - HM_LEAK_MAX_HISTORY_NS;
 	/*
-	 * Region mode dates pages by their age, which stops counting at 4095
-	 * periods: a page older than that looks that old. Starting the window
+	 * Region mode dates pages by their age, which stops counting at
+	 * HEAPMON_REC_PERIODS_MAX periods: a page older than that looks that old. Starting the window
 	 * there puts all of them at its very start, in the first half.
 	 */
 	w->age_clamped = false;
@@ -29,15 +29,15 @@ void hm_leak_window(const struct hm_leak_params *p, bool region_mode, struct hm_
 		w->t_lo = w->t_hi;
 	w->mid = w->t_lo + (w->t_hi - w->t_lo) / 2;
 	w->short_history = w->t_hi - w->t_lo < p->idle_ns;
-	w->idle_saturates = p->idle_ns > (uint64_t)HEAPMON_REC_IDLE_MAX * p->interval_ns;
+	w->idle_saturates = p->idle_ns > (uint64_t)HEAPMON_REC_PERIODS_MAX * p->interval_ns;
 }
 
 /* Idle for I, or for as long as the count goes when I is beyond it. */
 static bool page_cold(const struct hm_page *pg, const struct hm_leak_params *p)
 {
-	uint32_t idle = HEAPMON_REC_IDLE(pg->rec);
+	uint32_t idle = HEAPMON_REC_IDLE_PERIODS(pg->rec);
 
-	return idle == HEAPMON_REC_IDLE_MAX || (uint64_t)idle * p->interval_ns >= p->idle_ns;
+	return idle == HEAPMON_REC_PERIODS_MAX || (uint64_t)idle * p->interval_ns >= p->idle_ns;
 }
 
 /* The first page that ends after addr, in pages sorted by address. */
@@ -238,7 +238,7 @@ int hm_leak_rank_regions(const struct hm_leak_params *p, const struct hm_region 
 		g[i].kind = regions[i].kind;
 		j = first_page_after(pages, n_pages, regions[i].start);
 		for (; j < n_pages && pages[j].addr < regions[i].end; j++) {
-			uint64_t age = (uint64_t)HEAPMON_REC_AGE(pages[j].rec) * p->interval_ns;
+			uint64_t age = (uint64_t)HEAPMON_REC_AGE_PERIODS(pages[j].rec) * p->interval_ns;
 			uint64_t seen = p->now_ns > age ? p->now_ns - age : 0;
 
 			account(&g[i], &w, seen, pages[j].size, !page_cold(&pages[j], p),

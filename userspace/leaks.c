@@ -17,6 +17,7 @@
 #include "args.h"
 #include "array.h"
 #include "decode.h"
+#include "histcalc.h"
 #include "leakrank.h"
 #include "nl.h"
 #include "output.h"
@@ -46,6 +47,10 @@ struct leaks {
 	struct hm_sites sites;
 	struct hm_array pages;		/* struct hm_page, address order */
 	struct hm_array regions;	/* struct hm_region, region mode */
+	struct hm_array history;	/* struct hm_history_sample, region mode */
+	unsigned int cold_bucket;	/* the history's idle bucket for --idle */
+	bool have_growth;		/* growth: target-level cold growth from the history */
+	struct hm_cold_growth growth;
 	struct hm_leak_group *groups;
 	size_t n_groups;
 	struct hm_symbolizer *sym;
@@ -221,7 +226,8 @@ static int gather(struct leaks *l)
 		ret = fetch_sample_pages(&nl, l);
 	else if (!ret)
 		ret = hm_req_regions(&nl, l->a.pid, &l->regions) ?:
-		      hm_req_pages(&nl, l->a.pid, &(struct hm_page_filter){}, &l->pages);
+		      hm_req_pages(&nl, l->a.pid, &(struct hm_page_filter){}, &l->pages) ?:
+		      hm_req_history(&nl, l->a.pid, &(struct hm_history_info){}, &l->history);
 	if (ret) {
 		ret = hm_req_perror(&nl, "leaks", l->a.pid, ret);
 		hm_nl_close(&nl);
@@ -242,6 +248,9 @@ static int gather(struct leaks *l)
 	 */
 	if (l->have_sites) {
 		l->p.history_ns = l->sites.hdr.start_ns;
+	} else if (l->history.n) {
+		/* The module's history says when its first pass was. */
+		l->p.history_ns = ((struct hm_history_sample *)l->history.items)->time_ns;
 	} else {
 		watched_ns = (ts.stats.passes + ts.stats.skipped_passes) * l->p.interval_ns;
 		l->p.history_ns = l->p.now_ns > watched_ns ? l->p.now_ns - watched_ns : 0;
@@ -325,6 +334,19 @@ static void print_json(const struct leaks *l)
 			json_bool(&j, "short_history", true);
 		if (huge)
 			json_u64(&j, "huge_pages", huge);
+		if (l->have_growth) {
+			json_object_begin(&j, "target_history");
+			json_double(&j, "cold_idle_seconds",
+				    (double)hm_hist_bucket_periods[l->cold_bucket] *
+				    l->p.interval_ns / HM_NS_PER_SEC);
+			json_u64(&j, "cold_bytes_start", l->growth.from_bytes);
+			json_u64(&j, "cold_bytes_end", l->growth.to_bytes);
+			json_double(&j, "seconds", (double)(l->growth.to_ns - l->growth.from_ns) /
+						   HM_NS_PER_SEC);
+			json_double(&j, "cold_growth_bytes_per_min", l->growth.per_min);
+			json_u64(&j, "samples", l->growth.samples);
+			json_object_end(&j);
+		}
 		if (g->region) {
 			json_object_begin(&j, "region");
 			json_hex(&j, "start", g->start);
@@ -421,6 +443,22 @@ static void print_header(const struct leaks *l)
 		if (!l->sym)
 			printf("note: frames are not symbolized: %s\n", l->sym_err);
 	}
+	if (l->have_growth) {
+		char span[24], rate[24];
+		double per_min = l->growth.per_min;
+
+		hm_fmt_duration(hm_hist_bucket_periods[l->cold_bucket] * l->p.interval_ns, span,
+				sizeof(span));
+		fmt_bytes((uint64_t)(per_min < 0 ? -per_min : per_min) + 0.5, rate + 1,
+			  sizeof(rate) - 1);
+		rate[0] = per_min < 0 ? '-' : '+';
+		printf("target: cold (idle >= %s) went from %s to %s in %s: %s/min "
+		       "(the module's history, %zu samples)\n", span,
+		       fmt_bytes(l->growth.from_bytes, from, sizeof(from)),
+		       fmt_bytes(l->growth.to_bytes, to, sizeof(to)),
+		       hm_fmt_duration(l->growth.to_ns - l->growth.from_ns, win, sizeof(win)), rate,
+		       l->growth.samples);
+	}
 	if (huge_pages(l))
 		printf("note: %zu transparent huge pages under the samples: the samples on one share "
 		       "its idle count (hot neighbours hide cold objects)\n", huge_pages(l));
@@ -429,12 +467,13 @@ static void print_header(const struct leaks *l)
 		       "yet; ranked by cold bytes only\n", idle, idle);
 	if (l->w.idle_saturates)
 		printf("note: idle counts stop at %u periods (%s): a page idle that long counts "
-		       "as cold\n", HEAPMON_REC_IDLE_MAX,
-		       hm_fmt_duration(HEAPMON_REC_IDLE_MAX * l->p.interval_ns, win, sizeof(win)));
+		       "as cold\n", HEAPMON_REC_PERIODS_MAX,
+		       hm_fmt_duration(HEAPMON_REC_PERIODS_MAX * l->p.interval_ns, win, sizeof(win)));
 	if (l->w.age_clamped)
 		printf("note: page ages stop at %u periods (%s): the window starts there\n",
-		       HEAPMON_REC_AGE_MAX,
-		       hm_fmt_duration(HEAPMON_REC_AGE_MAX * l->p.interval_ns, win, sizeof(win)));
+		       HEAPMON_REC_PERIODS_MAX,
+		       hm_fmt_duration((uint64_t)HEAPMON_REC_PERIODS_MAX * l->p.interval_ns, win,
+				       sizeof(win)));
 	printf("\n");
 }
 
@@ -517,6 +556,7 @@ int cmd_leaks(int argc, char **argv)
 		return ret;
 	hm_array_init(&l.pages, sizeof(struct hm_page));
 	hm_array_init(&l.regions, sizeof(struct hm_region));
+	hm_array_init(&l.history, sizeof(struct hm_history_sample));
 	ret = read_sites(&l);
 	if (!ret)
 		ret = gather(&l);
@@ -535,6 +575,10 @@ int cmd_leaks(int argc, char **argv)
 		goto out;
 	}
 	hm_leak_window(&l.p, !l.have_sites, &l.w);
+	/* Region mode: the target's cold growth over the window, from the module's history. */
+	l.cold_bucket = hm_hist_cold_bucket(l.p.interval_ns, l.p.idle_ns);
+	l.have_growth = !hm_hist_growth(l.history.items, l.history.n, l.w.t_lo, l.cold_bucket,
+					&l.growth);
 	if (l.have_sites)
 		l.sym = hm_symbolizer_open(l.a.pid, l.sym_err, sizeof(l.sym_err));
 	if (l.a.json)
@@ -549,6 +593,7 @@ out:
 	if (l.have_sites)
 		hm_sites_free(&l.sites);
 	hm_array_free(&l.regions);
+	hm_array_free(&l.history);
 	hm_array_free(&l.pages);
 	return ret;
 }

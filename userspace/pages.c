@@ -31,8 +31,8 @@ static void print_json(const struct hm_array *pages)
 		json_hex(&j, "addr", p->addr);
 		json_u64(&j, "size", p->size);
 		json_u64(&j, "touched", HEAPMON_REC_TOUCHED(p->rec));
-		json_u64(&j, "idle", HEAPMON_REC_IDLE(p->rec));
-		json_u64(&j, "age", HEAPMON_REC_AGE(p->rec));
+		json_u64(&j, "idle", HEAPMON_REC_IDLE_PERIODS(p->rec));
+		json_u64(&j, "age", HEAPMON_REC_AGE_PERIODS(p->rec));
 		if (p->swapped)
 			json_bool(&j, "swapped", true);
 		json_object_end(&j);
@@ -47,12 +47,12 @@ static void print_table(const struct hm_array *pages)
 	char size[16];
 	size_t i;
 
-	printf("%-14s  %8s  %7s  %4s  %4s\n", "ADDR", "SIZE", "TOUCHED", "IDLE", "AGE");
+	printf("%-14s  %8s  %7s  %6s  %6s\n", "ADDR", "SIZE", "TOUCHED", "IDLE", "AGE");
 	for (i = 0; i < pages->n; i++) {
 		p = hm_array_at(pages, i);
-		printf("0x%012llx  %8s  %7u  %4u  %4u%s\n", (unsigned long long)p->addr,
+		printf("0x%012llx  %8s  %7u  %6u  %6u%s\n", (unsigned long long)p->addr,
 		       fmt_bytes(p->size, size, sizeof(size)), HEAPMON_REC_TOUCHED(p->rec),
-		       HEAPMON_REC_IDLE(p->rec), HEAPMON_REC_AGE(p->rec),
+		       HEAPMON_REC_IDLE_PERIODS(p->rec), HEAPMON_REC_AGE_PERIODS(p->rec),
 		       p->swapped ? "  swapped" : "");
 	}
 }
@@ -75,6 +75,11 @@ static int parse_args(int argc, char **argv, struct pages_args *a)
 		case 'm':
 			f->has_idle_min = true;
 			ret = parse_u32("idle count", optarg, &f->idle_min);
+			if (!ret && f->idle_min > HEAPMON_REC_PERIODS_MAX) {
+				fprintf(stderr, "heapmonctl: idle count %u is beyond the %u periods "
+					"idle counts reach\n", f->idle_min, HEAPMON_REC_PERIODS_MAX);
+				ret = EXIT_USAGE;
+			}
 			break;
 		case 's':
 			f->has_start = true;

@@ -34,6 +34,7 @@ struct dump {
 	uint64_t seq_min;			/* events */
 	bool have_passes;			/* pages: the pass of the first message */
 	uint64_t passes;
+	struct hm_history_info *info;		/* history */
 };
 
 static int dump_run(struct dump *d)
@@ -221,6 +222,47 @@ int hm_req_events(struct hm_nl *nl, uint32_t pid, uint64_t seq_min, struct hm_ar
 			  .request = events_request, .cb = events_cb };
 
 	return dump_run(&d);
+}
+
+static struct nl_msg *history_request(struct dump *d)
+{
+	return pid_msg(d->nl, HEAPMON_CMD_HISTORY, NLM_F_DUMP, d->pid);
+}
+
+static int history_cb(const struct hm_reply *r, void *arg)
+{
+	struct dump *d = arg;
+	struct hm_history_sample *s;
+	struct nlattr *nla;
+	int rem, ret;
+
+	if (r->tb[HEAPMON_A_INTERVAL_MS])
+		d->info->interval_ms = nla_get_u32(r->tb[HEAPMON_A_INTERVAL_MS]);
+	if (r->tb[HEAPMON_A_HISTORY_UNIT_MS])
+		d->info->unit_ms = nla_get_u32(r->tb[HEAPMON_A_HISTORY_UNIT_MS]);
+	nla_for_each_attr(nla, r->attrs, r->len, rem) {
+		if (nla_type(nla) != HEAPMON_A_SAMPLE)
+			continue;
+		s = hm_array_push(d->items);
+		if (!s)
+			return -ENOMEM;
+		ret = hm_decode_sample(nla, s);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+int hm_req_history(struct hm_nl *nl, uint32_t pid, struct hm_history_info *info,
+		   struct hm_array *samples)
+{
+	struct dump d = { .nl = nl, .pid = pid, .items = samples, .info = info,
+			  .request = history_request, .cb = history_cb };
+	int ret;
+
+	*info = (struct hm_history_info){};
+	ret = dump_run(&d);
+	return !ret && !info->interval_ms ? -EBADMSG : ret;
 }
 
 int hm_req_perror(const struct hm_nl *nl, const char *cmd, uint32_t pid, int err)

@@ -43,6 +43,16 @@ int hm_req_pages(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
 /* Events with seq >= seq_min; 0 for all. */
 int hm_req_events(struct hm_nl *nl, uint32_t pid, uint64_t seq_min, struct hm_array *events);
 
+/* What a HEAPMON_CMD_HISTORY dump says besides its samples. */
+struct hm_history_info {
+	uint32_t interval_ms;
+	uint32_t unit_ms;
+};
+
+/* The target's history: struct hm_sample items, oldest first. */
+int hm_req_history(struct hm_nl *nl, uint32_t pid, struct hm_history_info *info,
+		   struct hm_array *samples);
+
 /* Appends to events the HEAPMON_A_EVENTs of a message if it is about pid. */
 int hm_collect_events(const struct hm_reply *r, uint32_t pid, struct hm_array *events);
 

@@ -3,7 +3,7 @@
 sys=/sys/kernel/heapmon
 ver=$(cat $sys/version)
 expect_match "sysfs version is X.Y.Z" "$ver" '^[0-9]+\.[0-9]+\.[0-9]+$'
-expect_eq "sysfs protocol" "$(cat $sys/protocol)" 1
+expect_eq "sysfs protocol" "$(cat $sys/protocol)" 2
 expect_eq "sysfs max_targets default" "$(cat $sys/max_targets)" 64
 expect_eq "sysfs max_target_pages default" "$(cat $sys/max_target_pages)" 4194304
 expect_eq "sysfs max_total_pages default" "$(cat $sys/max_total_pages)" 16777216
@@ -19,7 +19,7 @@ expect_eq "status --json matches sysfs" "$OUT" \
 
 run heapmonctl status
 expect_eq "status exit status" "$RC" 0
-expect_eq "status table" "$OUT" "heapmon $ver, protocol 1
+expect_eq "status table" "$OUT" "heapmon $ver, protocol 2
 limits: 64 targets, 4194304 pages per target, 16777216 pages in all, 256 MiB of records
 memory: 0 bytes of per-page records
 targets: none"

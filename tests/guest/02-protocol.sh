@@ -17,8 +17,9 @@ expect_match "attribute type 0" "$OUT" '^error EINVAL'
 run genlsend -d 1
 expect_eq "STATUS has no dump" "$OUT" "error EOPNOTSUPP"
 
-# A client built for another protocol version is told so plainly.
-run heapmonctl-proto2 status
+# A client built for the previous protocol version (1: idle counts were
+# plain periods) is told so plainly.
+run heapmonctl-proto1 status
 expect_eq "protocol mismatch exit status" "$RC" 3
 expect_eq "protocol mismatch message" "$OUT" \
-	"heapmonctl: version mismatch: this heapmonctl speaks protocol 2, the loaded heapmon module speaks protocol 1; use the heapmonctl built with that module."
+	"heapmonctl: version mismatch: this heapmonctl speaks protocol 1, the loaded heapmon module speaks protocol 2; use the heapmonctl built with that module."

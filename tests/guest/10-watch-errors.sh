@@ -101,7 +101,7 @@ start_workload /tmp/w10r.out mmap:1:page1
 heapmonctl watch $WL --detach >/dev/null
 run heapmonctl pages $WL --start 0x2000 --end 0x1000
 expect_match "pages with an empty address range" "$OUT" "Invalid argument"
-run genlsend -d 6 8:u32:$WL 14:u32:4096
-expect_match "idle filter past 4095 (raw)" "$OUT" "^error ERANGE"
+run genlsend -d 6 8:u32:$WL 14:u32:526081
+expect_match "idle filter past 526080 periods (raw)" "$OUT" "^error ERANGE"
 heapmonctl unwatch $WL
 kill $WL

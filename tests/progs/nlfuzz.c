@@ -13,7 +13,7 @@
  *   lying    truncated or lying headers: nlmsg_len too short, longer than
  *            what is sent, nla_len past the end or below 4, trailing bytes
  *   nest     an NLA_F_NESTED attribute holding random bytes or nests 1..8 deep
- *   dump     NLM_F_DUMP of REGIONS, PAGES, EVENTS or STATUS; one in three is
+ *   dump     NLM_F_DUMP of REGIONS, PAGES, EVENTS, HISTORY or STATUS; one in three is
  *            abandoned: sent on a second socket with a tiny receive buffer,
  *            which is closed after at most one read
  * The PRNG is xorshift64 seeded with SEED (1): a run can be replayed. Only the
@@ -29,13 +29,14 @@
  *     EPERM, ENOSPC, EMSGSIZE;
  *   - with a valid genl header (nlmsg_len covers it, reserved 0, no nlmsg
  *     flags beyond REQUEST, ACK, ECHO and DUMP, which genl_header_check
- *     rejects first): an unknown command (0, HEAPMON_CMD_EVENT or above)
+ *     rejects first): an unknown command (0, HEAPMON_CMD_EVENT, or above
+ *     HEAPMON_CMD_MAX)
  *     not answered EOPNOTSUPP, or a STATUS request (not a dump) that
  *     carries an attribute not answered EINVAL;
  *   - success for a message with a top-level attribute type above
  *     HEAPMON_A_MAX (strict validation rejects it).
  * With -u the caller lacks CAP_NET_ADMIN, and also: success only for STATUS,
- * errors only EPERM, EOPNOTSUPP or EINVAL, and for commands 2..7 with a
+ * errors only EPERM, EOPNOTSUPP or EINVAL, and for commands 2..7 and 9 with a
  * valid genl header only EPERM (GENL_ADMIN_PERM) or EOPNOTSUPP (6.2 and
  * later look the command up as do or dump before checking permissions).
  *
@@ -560,6 +561,7 @@ static void gen_dump(struct msg *m)
 {
 	static const unsigned int cmds[] = {
 		HEAPMON_CMD_REGIONS, HEAPMON_CMD_PAGES, HEAPMON_CMD_EVENTS, HEAPMON_CMD_STATUS,
+		HEAPMON_CMD_HISTORY,
 	};
 	unsigned int cmd = cmds[rnd_below(ARRAY_SIZE(cmds))], n, i;
 	struct int_attr a[8];
@@ -742,7 +744,8 @@ static void check(const struct msg *m, const struct expect *e, unsigned long ind
 			st.errs[i]++;
 		}
 	}
-	if (!why && e->genl_ok && (!e->cmd || e->cmd >= HEAPMON_CMD_EVENT) && ans != -EOPNOTSUPP)
+	if (!why && e->genl_ok && (!e->cmd || e->cmd == HEAPMON_CMD_EVENT ||
+				   e->cmd > HEAPMON_CMD_MAX) && ans != -EOPNOTSUPP)
 		why = "an unknown command must get EOPNOTSUPP";
 	if (!why && e->genl_ok && e->cmd == HEAPMON_CMD_STATUS && !e->dump &&
 	    e->attr_bytes >= NLA_HDRLEN && ans != -EINVAL)
@@ -754,8 +757,9 @@ static void check(const struct msg *m, const struct expect *e, unsigned long ind
 			why = "unprivileged: success for a command other than STATUS";
 		else if (ans && ans != -EPERM && ans != -EOPNOTSUPP && ans != -EINVAL)
 			why = "unprivileged: an errno other than EPERM, EOPNOTSUPP, EINVAL";
-		else if (e->genl_ok && e->cmd >= HEAPMON_CMD_WATCH &&
-			 e->cmd <= HEAPMON_CMD_EVENTS && ans != -EPERM && ans != -EOPNOTSUPP)
+		else if (e->genl_ok && ((e->cmd >= HEAPMON_CMD_WATCH &&
+					  e->cmd <= HEAPMON_CMD_EVENTS) || e->cmd == HEAPMON_CMD_HISTORY) &&
+			 ans != -EPERM && ans != -EOPNOTSUPP)
 			why = "unprivileged: an admin command must get EPERM or EOPNOTSUPP";
 	}
 	if (why)

@@ -36,8 +36,19 @@
  * is a period. A page is a 4 KiB page or a 2 MiB transparent huge page
  * mapped at the PMD, counted as one unit. Per page heapmon keeps:
  *   touched: periods in which the page was found accessed (saturates at 255)
- *   idle:    periods since it was last found accessed (saturates at 4095)
- *   age:     periods since heapmon first saw it resident (saturates at 4095)
+ *   idle:    periods since it was last found accessed
+ *   age:     periods since heapmon first saw it resident
+ * Idle and age are 12-bit counts in two ranges (protocol 2): a count below
+ * HEAPMON_REC_EXACT is that many periods; from there it advances by one
+ * only on passes whose number (per target, from 1) minus one is a multiple
+ * of HEAPMON_REC_COARSE_PERIODS, so count HEAPMON_REC_EXACT + n stands for
+ * HEAPMON_REC_EXACT + n * HEAPMON_REC_COARSE_PERIODS periods. Decode with
+ * HEAPMON_REC_IDLE_PERIODS(r) and HEAPMON_REC_AGE_PERIODS(r): the result is
+ * never more than the true count, and past HEAPMON_REC_EXACT less than
+ * 2 * HEAPMON_REC_COARSE_PERIODS below it (the first step can come up to
+ * 255 passes late, and each step lasts 256 passes). Counts saturate at
+ * HEAPMON_REC_PERIODS_MAX periods (526080: six days at 1 s, 87 minutes at
+ * 10 ms). Protocol 1 counted periods up to 4095.
  * A page whose touched count is 0 has not been touched since heapmon first
  * saw it. Pages that stop being resident (unmapped, freed) drop out of the
  * statistics, except pages reclaim swaps out (to swap, zswap or zram: the
@@ -136,8 +147,8 @@
  * ------------------------
  *   Request:
  *     HEAPMON_A_PID: NLA_U32, required
- *     HEAPMON_A_IDLE_MIN: NLA_U32, at most HEAPMON_REC_IDLE_MAX: only pages
- *       with idle >= this
+ *     HEAPMON_A_IDLE_MIN: NLA_U32, periods, at most HEAPMON_REC_PERIODS_MAX:
+ *       only pages with HEAPMON_REC_IDLE_PERIODS(r) >= this
  *     HEAPMON_A_ADDR_START, HEAPMON_A_ADDR_END: NLA_U64, only pages that
  *       start in [start, end); start must be below end (EINVAL)
  *   Each message: HEAPMON_A_PID, HEAPMON_A_PASSES (NLA_U64, the pass the
@@ -150,7 +161,8 @@
  *         ADDR + i * 4096 is reported. With HEAPMON_CHUNK_F_HUGE only bit 0
  *         can be set, and it stands for the whole 2 MiB huge page.
  *       HEAPMON_CHUNK_A_RECORDS: NLA_BINARY, one u32 per set bit, in bit
- *         order: HEAPMON_REC_TOUCHED(r), HEAPMON_REC_IDLE(r), HEAPMON_REC_AGE(r)
+ *         order: HEAPMON_REC_TOUCHED(r), HEAPMON_REC_IDLE_PERIODS(r),
+ *         HEAPMON_REC_AGE_PERIODS(r)
  *       HEAPMON_CHUNK_A_SWAPPED: NLA_BINARY, 64 bytes laid out as BITMAP,
  *         only when at least one reported page is swapped out: bit i set
  *         when the reported page i is swapped out (a subset of BITMAP; never
@@ -168,6 +180,26 @@
  *   Each message: HEAPMON_A_PID and one or more HEAPMON_A_EVENT (below),
  *   oldest first. The ring holds the newest HEAPMON_EVENT_RING events.
  *
+ * HEAPMON_CMD_HISTORY (dump)
+ * --------------------------
+ *   Request: HEAPMON_A_PID: NLA_U32, required. Permissions as STATS.
+ *   Each message: HEAPMON_A_PID, HEAPMON_A_INTERVAL_MS and one or more
+ *     HEAPMON_A_SAMPLE: NLA_NESTED, one pass's summary, oldest first:
+ *       HEAPMON_SAMPLE_A_TIME_NS: NLA_U64, CLOCK_BOOTTIME at the pass's end
+ *       HEAPMON_SAMPLE_A_PASSES: NLA_U64, the pass's number
+ *       HEAPMON_SAMPLE_A_TIER: NLA_U32, 0: every pass; 1, 2, 3: the last
+ *         pass of each HEAPMON_A_HISTORY_UNIT_MS, 10 and 60 units of time
+ *       HEAPMON_SAMPLE_A_RESIDENT_BYTES, _SWAPPED_, _TOUCHED_, _IDLE1_,
+ *         _IDLE10_, _IDLE60_, _IDLE600_, _NEVER_: NLA_U64, as the
+ *         HEAPMON_STATS_A_* of that name were after that pass
+ *     and, in the first message, HEAPMON_A_HISTORY_UNIT_MS: NLA_U32.
+ *   The module keeps, per target, the newest passes of tier 0 and, as they
+ *   age out of a tier, the last sample of each time bucket of the next
+ *   tier (HEAPMON_HISTORY_TIER*_SAMPLES each); the oldest fall off the
+ *   last tier. The samples are copied when the dump starts, so the dump
+ *   is one consistent history however many passes run meanwhile. The
+ *   history starts anew when the target execs.
+ *
  * HEAPMON_CMD_EVENT (multicast on HEAPMON_MCGRP_EVENTS, CAP_SYS_ADMIN)
  * --------------------------------------------------------------------
  *   HEAPMON_A_PID and one or more HEAPMON_A_EVENT: NLA_NESTED
@@ -184,8 +216,10 @@
 #ifndef _UAPI_LINUX_HEAPMON_H
 #define _UAPI_LINUX_HEAPMON_H
 
+#include <linux/types.h>
+
 #define HEAPMON_GENL_NAME "heapmon"
-#define HEAPMON_GENL_VERSION 1
+#define HEAPMON_GENL_VERSION 2
 #define HEAPMON_MCGRP_EVENTS "events"
 
 #define HEAPMON_INTERVAL_MIN_MS 10
@@ -203,6 +237,31 @@
 #define HEAPMON_REC_IDLE_MAX 0xfff
 #define HEAPMON_REC_AGE_MAX 0xfff
 
+/* Idle and age counts: exact below HEAPMON_REC_EXACT, then coarse (see above). */
+#define HEAPMON_REC_EXACT 2048
+#define HEAPMON_REC_COARSE_SHIFT 8
+#define HEAPMON_REC_COARSE_PERIODS (1U << HEAPMON_REC_COARSE_SHIFT)
+#define HEAPMON_REC_PERIODS_MAX \
+	(HEAPMON_REC_EXACT + ((0xfff - HEAPMON_REC_EXACT) << HEAPMON_REC_COARSE_SHIFT))
+
+/* The periods an idle or age count stands for (at least that many). */
+static inline __u32 heapmon_rec_count_periods(__u32 count)
+{
+	if (count < HEAPMON_REC_EXACT)
+		return count;
+	return HEAPMON_REC_EXACT + ((count - HEAPMON_REC_EXACT) << HEAPMON_REC_COARSE_SHIFT);
+}
+
+#define HEAPMON_REC_IDLE_PERIODS(r) heapmon_rec_count_periods(HEAPMON_REC_IDLE(r))
+#define HEAPMON_REC_AGE_PERIODS(r) heapmon_rec_count_periods(HEAPMON_REC_AGE(r))
+
+/* Samples each tier of a target's history holds (HEAPMON_CMD_HISTORY). */
+#define HEAPMON_HISTORY_TIER0_SAMPLES 480
+#define HEAPMON_HISTORY_TIER1_SAMPLES 240
+#define HEAPMON_HISTORY_TIER2_SAMPLES 432
+#define HEAPMON_HISTORY_TIER3_SAMPLES 168
+#define HEAPMON_HISTORY_TIERS 4
+
 enum heapmon_cmd {
 	HEAPMON_CMD_UNSPEC,
 	HEAPMON_CMD_STATUS,
@@ -213,6 +272,7 @@ enum heapmon_cmd {
 	HEAPMON_CMD_PAGES,
 	HEAPMON_CMD_EVENTS,
 	HEAPMON_CMD_EVENT,
+	HEAPMON_CMD_HISTORY,
 	__HEAPMON_CMD_LAST
 };
 
@@ -243,6 +303,8 @@ enum heapmon_attr {
 	HEAPMON_A_PAD,
 	HEAPMON_A_MAX_MEMORY_MB,
 	HEAPMON_A_MEMORY_BYTES,
+	HEAPMON_A_SAMPLE,
+	HEAPMON_A_HISTORY_UNIT_MS,
 	__HEAPMON_A_LAST
 };
 
@@ -365,5 +427,24 @@ enum heapmon_event_attr {
 };
 
 #define HEAPMON_EVENT_A_MAX (__HEAPMON_EVENT_A_LAST - 1)
+
+enum heapmon_sample_attr {
+	HEAPMON_SAMPLE_A_UNSPEC,
+	HEAPMON_SAMPLE_A_PAD,
+	HEAPMON_SAMPLE_A_TIME_NS,
+	HEAPMON_SAMPLE_A_PASSES,
+	HEAPMON_SAMPLE_A_TIER,
+	HEAPMON_SAMPLE_A_RESIDENT_BYTES,
+	HEAPMON_SAMPLE_A_SWAPPED_BYTES,
+	HEAPMON_SAMPLE_A_TOUCHED_BYTES,
+	HEAPMON_SAMPLE_A_IDLE1_BYTES,
+	HEAPMON_SAMPLE_A_IDLE10_BYTES,
+	HEAPMON_SAMPLE_A_IDLE60_BYTES,
+	HEAPMON_SAMPLE_A_IDLE600_BYTES,
+	HEAPMON_SAMPLE_A_NEVER_BYTES,
+	__HEAPMON_SAMPLE_A_LAST
+};
+
+#define HEAPMON_SAMPLE_A_MAX (__HEAPMON_SAMPLE_A_LAST - 1)
 
 #endif /* _UAPI_LINUX_HEAPMON_H */
