@@ -40,7 +40,7 @@ module_param_named(flush_tlb, hm_flush_tlb, bool, 0644);
 MODULE_PARM_DESC(flush_tlb,
 		 "Flush the TLB of the target's CPUs after each pass (default 1); WATCH flags override it");
 
-/* The mm filter counts targets per hash slot in a u16. */
+/* The probes' mm hash has two buckets per target: 64 KiB at the limit. */
 #define HM_MAX_TARGETS_LIMIT 4096
 
 static int __init heapmon_init(void)
