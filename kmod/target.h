@@ -34,6 +34,7 @@ struct hm_target_stats {
 	u64 pass_pages;
 	u64 untracked_pages;
 	u64 skipped_passes;	/* the target's mmap lock could not be had */
+	u64 alloc_retries;	/* times a pass dropped that lock to allocate */
 };
 
 struct hm_target {
