@@ -5,7 +5,9 @@
 # With a reserve of one chunk, a heap that grows by 8 MiB spans at a time
 # forces that path on every pass, and every page must still have its record.
 # (On the debug kernel, a lockdep assertion in the refill proves it never
-# runs under the lock: a WARNING fails the run.)
+# runs under the lock: a WARNING fails the run. With the refill moved back
+# under the lock on purpose, this test's checks still pass and the debug
+# run fails: lockdep_assert_not_held WARNINGs, tests/vm/run status 100.)
 unload_module
 insmod /lib/heapmon/heapmon.ko prealloc_chunks=1
 expect_eq "loaded with a reserve of one chunk" "$(cat /sys/module/heapmon/parameters/prealloc_chunks)" 1
