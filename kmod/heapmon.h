@@ -6,6 +6,9 @@
 
 #define HEAPMON_VERSION "0.5.0"
 
+/* The most chunks a pass holds in reserve (prealloc_chunks). */
+#define HM_PREALLOC_MAX 64
+
 /* Module parameters (see main.c for their meaning and defaults). */
 extern unsigned int hm_max_targets;
 extern unsigned long hm_max_target_pages;
@@ -13,5 +16,6 @@ extern unsigned long hm_max_total_pages;
 extern unsigned int hm_max_memory_mb;
 extern bool hm_flush_tlb;
 extern unsigned int hm_history_unit_ms;
+extern unsigned int hm_prealloc_chunks;
 
 #endif /* _HEAPMON_H */

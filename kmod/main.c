@@ -62,7 +62,16 @@ module_param_cb(history_unit_ms, &hm_history_unit_ops, &hm_history_unit_ms, 0644
 MODULE_PARM_DESC(history_unit_ms,
 		 "History: one sample per this many ms after the newest passes, then per 10 and 60 times it (default 60000)");
 
-/* The mm filter counts targets per hash slot in a u16. */
+/*
+ * A pass allocates chunks before it takes the target's mmap lock, this many
+ * at a time: it takes the lock again for each further batch it needs.
+ */
+unsigned int hm_prealloc_chunks = HM_PREALLOC_MAX;
+module_param_named(prealloc_chunks, hm_prealloc_chunks, uint, 0444);
+MODULE_PARM_DESC(prealloc_chunks,
+		 "Chunks a pass allocates outside the target's mmap lock at a time, 1 to 64 (default 64)");
+
+/* The probes' mm hash has two buckets per target: 64 KiB at the limit. */
 #define HM_MAX_TARGETS_LIMIT 4096
 
 static int __init heapmon_init(void)
@@ -71,6 +80,10 @@ static int __init heapmon_init(void)
 
 	if (!hm_max_targets || !hm_max_target_pages || !hm_max_total_pages || !hm_max_memory_mb) {
 		pr_err("max_targets, max_target_pages, max_total_pages and max_memory_mb must be nonzero\n");
+		return -EINVAL;
+	}
+	if (!hm_prealloc_chunks || hm_prealloc_chunks > HM_PREALLOC_MAX) {
+		pr_err("prealloc_chunks must be 1 to %d\n", HM_PREALLOC_MAX);
 		return -EINVAL;
 	}
 	if (hm_max_targets > HM_MAX_TARGETS_LIMIT) {

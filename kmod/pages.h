@@ -35,8 +35,8 @@
 struct hm_chunk {
 	unsigned long present[HM_CHUNK_LONGS];
 	unsigned long swapped[HM_CHUNK_LONGS];
-	struct hm_pages *owner;			/* with index: which chunk this is, for */
-	unsigned long index;			/* readers of a recycled one (see pages.c) */
+	struct hm_pages *owner;			/* with index: which chunk this is, NULL when */
+	unsigned long index;			/* none, for readers of a recycled one (pages.c) */
 	u64 walk;				/* the last walk that visited it */
 	u16 units;				/* 4 KiB pages counted against the limits */
 	bool huge;
@@ -45,7 +45,7 @@ struct hm_chunk {
 
 struct hm_pages {
 	struct xarray chunks;		/* index: address >> HM_CHUNK_SHIFT */
-	unsigned long nr_pages;		/* 4 KiB units tracked */
+	unsigned long nr_pages;		/* 4 KiB units tracked or reserved (target lock) */
 };
 
 /* One record per page: touched:8 | idle:12 | age:12 (see the uapi header). */
@@ -132,13 +132,24 @@ void hm_pages_init(struct hm_pages *pages);
 /* Frees every chunk and gives their pages back to the global count. */
 void hm_pages_clear(struct hm_pages *pages);
 
-/* A new chunk, or NULL: out of memory, or max_memory_mb reached. */
-struct hm_chunk *hm_chunk_alloc(struct hm_pages *owner, unsigned long index);
+/*
+ * A new chunk, or NULL: out of memory, or max_memory_mb reached. It may
+ * reclaim: never call it under a target's mmap lock. The chunk belongs to no
+ * span until hm_chunk_set_owner().
+ */
+struct hm_chunk *hm_chunk_alloc(void);
+/* Makes a new chunk the chunk of owner's span index: empty, and so known. */
+void hm_chunk_set_owner(struct hm_chunk *chunk, struct hm_pages *owner, unsigned long index);
 void hm_chunk_free(struct hm_chunk *chunk);
 
 /* Adjusts the tracked-page counts of pages and of the module by delta. */
 void hm_pages_account(struct hm_pages *pages, long delta);
-/* Whether n more pages may be tracked without passing a limit. */
+/*
+ * Counts n more pages if that passes neither limit; under the target's lock.
+ * Exact whatever other targets' passes do at the same time.
+ */
+bool hm_pages_reserve(struct hm_pages *pages, unsigned long n);
+/* Whether n more pages may be tracked now (a hint: hm_pages_reserve() decides). */
 bool hm_pages_may_track(const struct hm_pages *pages, unsigned long n);
 
 /* The bytes of every target's chunks, counted against max_memory_mb. */

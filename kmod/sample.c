@@ -17,6 +17,15 @@
  * munmap and brk wait for. When one of them waits, the walk lets it in
  * between two page tables (2 MiB spans) and takes the lock again, then goes
  * on from the same address in whatever mapping is there now.
+ *
+ * Nothing under that lock may enter direct reclaim: with a writer queued,
+ * every page fault of the target would wait for heapmon's reclaim (6.1 has
+ * no per-VMA locks). So chunks and region slots come from a reserve filled
+ * before the lock is taken; a span that needs a chunk when the reserve is
+ * empty ends the walk there, the lock is dropped, the reserve refilled, and
+ * the walk goes on from that page. A chunk is taken only for a page that
+ * gets a record: a PTE table with none costs nothing. (The only allocation
+ * left under the lock is an xarray node, GFP_NOWAIT, for a new chunk.)
  */
 
 #include <linux/delay.h>
@@ -46,7 +55,8 @@ struct hm_walk {
 	struct hm_region_set *set;	/* being built */
 	struct hm_region *region;	/* the region being walked */
 
-	struct hm_chunk *chunk;		/* the chunk being visited */
+	struct hm_chunk *chunk;		/* the chunk being visited, if it has one */
+	bool chunk_fresh;		/* taken from the reserve: not in the xarray yet */
 	unsigned long chunk_index;
 	unsigned long cur[HM_CHUNK_LONGS];	/* its pages found with a record in this pass */
 	unsigned long cur_swapped[HM_CHUNK_LONGS];	/* of which swapped out */
@@ -57,33 +67,114 @@ struct hm_walk {
 
 	u64 scanned;
 	u64 untracked;
-	unsigned long resume;		/* nonzero: stopped here for an mmap writer */
+	unsigned long resume;		/* nonzero: stopped here for an mmap writer or memory */
+
+	struct hm_chunk *reserve[HM_PREALLOC_MAX];	/* allocated without the mmap lock */
+	unsigned int nr_reserve;
+	bool need_memory;		/* stopped for want of a chunk or a region slot */
+	bool reserve_dry;		/* no more chunks to be had in this pass */
+	u64 alloc_retries;		/* times the lock was dropped to allocate */
 };
+
+/* Fills the reserve of chunks and region slots; never under the mmap lock. */
+static int hm_reserve_fill(struct hm_walk *w)
+{
+	struct hm_region_set *set = w->set, *bigger;
+	struct hm_chunk *c;
+	unsigned int got = 0;
+
+	lockdep_assert_not_held(&w->mm->mmap_lock);
+	w->need_memory = false;
+	while (w->nr_reserve < READ_ONCE(hm_prealloc_chunks)) {
+		c = hm_chunk_alloc();
+		if (!c)
+			break;
+		w->reserve[w->nr_reserve++] = c;
+		got++;
+	}
+	/* Out of memory or at max_memory_mb: the rest goes untracked. */
+	if (!got && !w->nr_reserve)
+		w->reserve_dry = true;
+	if (set->nr < set->cap)
+		return 0;
+	bigger = hm_regions_alloc(set->cap * 2);
+	if (!bigger)
+		return -ENOMEM;
+	memcpy(bigger->r, set->r, set->nr * sizeof(set->r[0]));
+	bigger->nr = set->nr;
+	kvfree(set);
+	w->set = bigger;
+	w->region = NULL;
+	return 0;
+}
+
+static void hm_reserve_free(struct hm_walk *w)
+{
+	while (w->nr_reserve)
+		hm_chunk_free(w->reserve[--w->nr_reserve]);
+}
+
+/*
+ * Gives the span being walked a chunk, if it has none, before a page at addr
+ * gets a record. False: the reserve is empty, the walk must stop at addr (the
+ * page is left as it is) and come back with more. A span that may not track
+ * one more page goes on without a chunk: its pages are counted untracked.
+ */
+static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
+{
+	struct hm_chunk *c;
+
+	if (w->chunk || w->reserve_dry || !hm_pages_may_track(&w->t->pages, 1))
+		return true;
+	if (!w->nr_reserve) {
+		w->resume = addr;
+		w->need_memory = true;
+		return false;
+	}
+	c = w->reserve[--w->nr_reserve];
+	hm_chunk_set_owner(c, &w->t->pages, w->chunk_index);
+	w->chunk = c;
+	w->chunk_fresh = true;
+	return true;
+}
 
 static void hm_chunk_end(struct hm_walk *w)
 {
 	struct hm_chunk *c = w->chunk;
 	unsigned int units;
+	void *old;
 
 	if (!c)
 		return;
+	w->chunk = NULL;
 	units = w->cur_huge ? HM_CHUNK_PAGES : bitmap_weight(w->cur, HM_CHUNK_PAGES);
-	hm_pages_account(&w->t->pages, (long)units - c->units);
+	/* hm_admit() counted the new pages: give back those that went. */
+	hm_pages_account(&w->t->pages, (long)units - c->units - (long)w->chunk_new);
 	c->units = units;
 	c->walk = w->walk;
 	WRITE_ONCE(c->huge, w->cur_huge);
 	bitmap_copy(c->present, w->cur, HM_CHUNK_PAGES);
 	bitmap_copy(c->swapped, w->cur_swapped, HM_CHUNK_PAGES);
-	if (!units) {
+	if (w->chunk_fresh && units) {
+		/* Perhaps under the mmap lock: no reclaim for the xarray's node. */
+		old = xa_store(&w->t->pages.chunks, w->chunk_index, c,
+			       GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
+		if (!xa_is_err(old))
+			return;
+		w->untracked += units;
+		hm_pages_account(&w->t->pages, -(long)units);
+	} else if (units) {
+		return;
+	} else if (!w->chunk_fresh) {
 		xa_erase(&w->t->pages.chunks, w->chunk_index);
-		hm_chunk_free(c);
 	}
-	w->chunk = NULL;
+	hm_chunk_free(c);
 }
 
 /*
- * Makes the chunk of the PMD span at addr current; may sleep. Leaves none
- * (w->chunk NULL) when there is no memory for it.
+ * Makes the PMD span at addr current, with its chunk if it has one: a span
+ * without gets one from hm_chunk_get() when a page needs a record. A walk
+ * that stopped in the span (w->resume) goes on with what it had.
  */
 static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 {
@@ -95,22 +186,14 @@ static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 	hm_chunk_end(w);
 
 	c = xa_load(&w->t->pages.chunks, index);
-	if (!c) {
-		c = hm_chunk_alloc(&w->t->pages, index);
-		if (!c)
-			return;
-		if (xa_err(xa_store(&w->t->pages.chunks, index, c, HM_GFP))) {
-			hm_chunk_free(c);
-			return;
-		}
-	}
 	w->chunk = c;
+	w->chunk_fresh = false;
 	w->chunk_index = index;
 	bitmap_zero(w->cur, HM_CHUNK_PAGES);
 	bitmap_zero(w->cur_swapped, HM_CHUNK_PAGES);
 	w->cur_huge = false;
-	w->was_huge = c->huge && test_bit(0, c->present);
-	w->huge_rec = c->rec[0];
+	w->was_huge = c && c->huge && test_bit(0, c->present);
+	w->huge_rec = c ? c->rec[0] : 0;
 	w->chunk_new = 0;
 }
 
@@ -144,7 +227,7 @@ static void hm_keep_range(struct hm_walk *w, unsigned long addr, unsigned long e
 /* Whether n more units may be tracked; counts them if so. */
 static bool hm_admit(struct hm_walk *w, unsigned int n)
 {
-	if (!hm_pages_may_track(&w->t->pages, w->chunk_new + n)) {
+	if (!hm_pages_reserve(&w->t->pages, n)) {
 		w->untracked += n;
 		return false;
 	}
@@ -296,7 +379,7 @@ static bool hm_walk_huge_pmd(struct hm_walk *w, pmd_t *pmd)
 		return false;
 	}
 	folio = hm_anon_folio(pmd_pfn(pmdval));
-	if (folio) {
+	if (folio && hm_chunk_get(w, w->chunk_index << HM_CHUNK_SHIFT)) {
 		young = hm_pmdp_test_and_clear_young(pmd);
 		hm_pass_on_reference(folio, young);
 		w->scanned++;
@@ -343,6 +426,8 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 		folio = hm_anon_folio(pte_pfn(ptent));
 		if (!folio)
 			continue;
+		if (!hm_chunk_get(w, addr))
+			break;
 		young = hm_ptep_test_and_clear_young(pte);
 		hm_pass_on_reference(folio, young);
 		w->scanned++;
@@ -388,6 +473,8 @@ static void hm_walk_pud(struct hm_walk *w, pud_t *pud, unsigned long addr, unsig
 	do {
 		next = pmd_addr_end(addr, end);
 		hm_walk_pmd(w, pmd, addr, next);
+		if (w->resume)
+			return;
 		if (next != end && mmap_lock_is_contended(w->mm)) {
 			w->resume = next;
 			return;
@@ -480,7 +567,10 @@ static bool hm_mmap_read_trylock(struct mm_struct *mm)
 	return false;
 }
 
-/* Makes w->region the region of [start, end of vma); false if out of memory. */
+/*
+ * Makes w->region the region of [start, end of vma); false if that needs a
+ * region slot and none is left (it never allocates: hm_reserve_fill() does).
+ */
 static bool hm_walk_region(struct hm_walk *w, struct vm_area_struct *vma, unsigned long start)
 {
 	struct hm_region_set *set = w->set;
@@ -492,8 +582,24 @@ static bool hm_walk_region(struct hm_walk *w, struct vm_area_struct *vma, unsign
 		w->region = last;
 		return true;
 	}
+	if (set->nr == set->cap)
+		return false;
 	w->region = hm_regions_append(&w->set, start, vma->vm_end, hm_vma_kind(vma));
-	return w->region;
+	return true;
+}
+
+/* The walk stopped at w->resume: the region ends there, or is none if empty. */
+static void hm_walk_region_stop(struct hm_walk *w)
+{
+	struct hm_region_set *set = w->set;
+
+	if (w->resume > w->region->start) {
+		w->region->end = w->resume;
+		return;
+	}
+	/* Stopped at its first page: nothing of it was counted yet. */
+	memset(w->region, 0, sizeof(*w->region));
+	set->nr--;
 }
 
 /*
@@ -505,11 +611,14 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 {
 	struct vm_area_struct *vma;
 	unsigned long addr = 0, start;
-	int ret = 0;
+	int ret;
 
-	w->set = hm_regions_alloc(nr_hint);
+	w->set = hm_regions_alloc(nr_hint + 1);
 	if (!w->set)
 		return -ENOMEM;
+	ret = hm_reserve_fill(w);
+	if (ret)
+		goto out;
 	if (!hm_mmap_read_trylock(w->mm)) {
 		ret = -EAGAIN;
 		goto out;
@@ -521,20 +630,30 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 		if (!hm_vma_tracked(vma))
 			continue;
 		if (!hm_walk_region(w, vma, start)) {
-			ret = -ENOMEM;
-			break;
+			w->resume = start;
+			w->need_memory = true;
+		} else {
+			hm_walk_range(w, start, vma->vm_end);
+			if (w->resume)
+				hm_walk_region_stop(w);
 		}
-		hm_walk_range(w, start, vma->vm_end);
 		if (!w->resume && !mmap_lock_is_contended(w->mm))
 			continue;
-		/* Let the mmap writer in, then go on from where the walk stopped. */
-		if (w->resume) {
-			w->region->end = w->resume;
+		/*
+		 * Let the mmap writer in, or allocate what the walk needs, then
+		 * go on from where it stopped.
+		 */
+		if (w->resume)
 			addr = w->resume;
-		}
 		w->resume = addr;
 		mmap_read_unlock(w->mm);
 		cond_resched();
+		if (w->need_memory) {
+			w->alloc_retries++;
+			ret = hm_reserve_fill(w);
+			if (ret)
+				goto out;
+		}
 		if (!hm_mmap_read_trylock(w->mm)) {
 			ret = -EAGAIN;
 			goto out;
@@ -543,6 +662,7 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 	mmap_read_unlock(w->mm);
 out:
 	hm_chunk_end(w);
+	hm_reserve_free(w);
 	if (ret) {
 		kvfree(w->set);
 		w->set = NULL;
@@ -577,6 +697,7 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 	t->stats.passes = w->pass;
 	t->stats.pass_pages = w->scanned;
 	t->stats.untracked_pages = w->untracked;
+	t->stats.alloc_retries += w->alloc_retries;
 	t->stats.pass_ns = ktime_get_ns() - start_ns;
 	hm_history_push(t->history, &sample);
 	spin_unlock(&t->stats_lock);

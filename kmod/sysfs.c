@@ -18,6 +18,7 @@
  *     resident_bytes   resident bytes in them
  *     idle             bytes by idle age, one "bucket bytes" line each, and
  *                      the swapped-out bytes that keep their records
+ *     alloc_retries    times a pass dropped the target's mmap lock to allocate
  */
 
 #include <linux/kobject.h>
@@ -173,6 +174,14 @@ static ssize_t idle_show(struct kobject *kobj, struct kobj_attribute *attr, char
 			  st.hist.idle600, st.hist.never, st.hist.swapped);
 }
 
+static ssize_t alloc_retries_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf, "%llu\n", st.alloc_retries);
+}
+
 /* What a target does is its watcher's business: root only, like the netlink side. */
 static struct kobj_attribute state_attr = __ATTR_RO_MODE(state, 0400);
 static struct kobj_attribute interval_ms_attr = __ATTR_RO_MODE(interval_ms, 0400);
@@ -180,6 +189,7 @@ static struct kobj_attribute passes_attr = __ATTR_RO_MODE(passes, 0400);
 static struct kobj_attribute tracked_bytes_attr = __ATTR_RO_MODE(tracked_bytes, 0400);
 static struct kobj_attribute resident_bytes_attr = __ATTR_RO_MODE(resident_bytes, 0400);
 static struct kobj_attribute idle_attr = __ATTR_RO_MODE(idle, 0400);
+static struct kobj_attribute alloc_retries_attr = __ATTR_RO_MODE(alloc_retries, 0400);
 
 static struct attribute *hm_target_attrs[] = {
 	&state_attr.attr,
@@ -188,6 +198,7 @@ static struct attribute *hm_target_attrs[] = {
 	&tracked_bytes_attr.attr,
 	&resident_bytes_attr.attr,
 	&idle_attr.attr,
+	&alloc_retries_attr.attr,
 	NULL,
 };
 

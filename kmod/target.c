@@ -3,11 +3,13 @@
  * The target registry and each target's lifetime.
  *
  * Locking: hm_targets_lock (a mutex) guards membership, the count, the mm
- * filter and target->mm changes. The probes walk hm_targets under RCU and
- * compare mm pointers only. A target leaves the list, then waits for an RCU
- * grace period and for its work items, before its last reference goes.
+ * hash and target->mm changes. The probes look targets up in the mm hash
+ * under RCU and compare mm pointers only. A target leaves the list and the
+ * hash, then waits for an RCU grace period and for its work items, before its
+ * last reference goes.
  */
 
+#include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/netlink.h>
 #include <linux/pid.h>
@@ -25,7 +27,8 @@
 #include "sysfs.h"
 #include "target.h"
 
-u16 hm_mm_filter[1 << HM_MM_FILTER_BITS];
+struct hlist_head *hm_mm_hash __read_mostly;
+unsigned int hm_mm_hash_bits __read_mostly;
 
 static LIST_HEAD(hm_targets);
 static DEFINE_MUTEX(hm_targets_lock);
@@ -34,30 +37,41 @@ static struct workqueue_struct *hm_wq;
 /* Targets not yet released: module exit waits for the last kobject release. */
 static atomic_t hm_live_targets = ATOMIC_INIT(0);
 
-static void hm_filter_update(const struct mm_struct *mm, int delta)
+/* Must hold hm_targets_lock; t is listed. */
+static void hm_mm_hash_add(struct hm_target *t)
 {
-	u16 *slot;
+	if (t->mm)
+		hlist_add_head_rcu(&t->mm_node, hm_mm_bucket(t->mm));
+}
 
-	if (!mm)
-		return;
-	slot = &hm_mm_filter[hash_ptr(mm, HM_MM_FILTER_BITS)];
-	WRITE_ONCE(*slot, *slot + delta);
+static void hm_mm_hash_del(struct hm_target *t)
+{
+	if (!hlist_unhashed(&t->mm_node))
+		hlist_del_init_rcu(&t->mm_node);
 }
 
 void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm)
 {
 	struct mm_struct *old;
 
-	mutex_lock(&hm_targets_lock);
-	old = t->mm;
 	if (mm)
 		mmgrab(mm);
-	/* Only targets on the list are in the filter. */
-	if (t->listed) {
-		hm_filter_update(old, -1);
-		hm_filter_update(mm, 1);
-	}
+	mutex_lock(&hm_targets_lock);
+	old = t->mm;
+	hm_mm_hash_del(t);
+	WRITE_ONCE(t->mm, NULL);
+	mutex_unlock(&hm_targets_lock);
+	/*
+	 * A probe may be on t's node in the old bucket: re-added at once, the
+	 * node would lead it into the new bucket, past the rest of the old one.
+	 */
+	if (old && mm)
+		synchronize_rcu();
+	mutex_lock(&hm_targets_lock);
 	WRITE_ONCE(t->mm, mm);
+	/* Only targets on the list are in the hash. */
+	if (t->listed)
+		hm_mm_hash_add(t);
 	mutex_unlock(&hm_targets_lock);
 	if (old)
 		mmdrop(old);
@@ -127,7 +141,7 @@ static struct hm_target *hm_target_lookup_mm(const struct mm_struct *mm)
 {
 	struct hm_target *t;
 
-	list_for_each_entry(t, &hm_targets, node)
+	hlist_for_each_entry(t, hm_mm_bucket(mm), mm_node)
 		if (t->mm == mm)
 			return t;
 	return NULL;
@@ -163,7 +177,7 @@ struct hm_target *hm_target_find_mm(const struct mm_struct *mm)
 {
 	struct hm_target *t;
 
-	list_for_each_entry_rcu(t, &hm_targets, node)
+	hlist_for_each_entry_rcu(t, hm_mm_bucket(mm), mm_node)
 		if (READ_ONCE(t->mm) == mm)
 			return t;
 	return NULL;
@@ -203,6 +217,7 @@ static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_
 	mutex_init(&t->lock);
 	spin_lock_init(&t->stats_lock);
 	hm_pages_init(&t->pages);
+	INIT_HLIST_NODE(&t->mm_node);
 	atomic64_set(&t->faults, 0);
 	atomic64_set(&t->first_faults, 0);
 	t->history = hm_history_alloc();
@@ -328,9 +343,9 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		goto out_unlock;
 	hm_probes_start();
 	WRITE_ONCE(hm_nr_targets, hm_nr_targets + 1);
-	hm_filter_update(mm, 1);
 	t->listed = true;
-	list_add_tail_rcu(&t->node, &hm_targets);
+	list_add_tail(&t->node, &hm_targets);
+	hm_mm_hash_add(t);
 	queue_delayed_work(hm_wq, &t->pass_work, 0);
 	mutex_unlock(&hm_targets_lock);
 	ret = 0;
@@ -355,9 +370,9 @@ out_pid:
 static void hm_target_unlink(struct hm_target *t)
 {
 	kobject_del(&t->kobj);
-	list_del_rcu(&t->node);
+	list_del(&t->node);
 	t->listed = false;
-	hm_filter_update(t->mm, -1);
+	hm_mm_hash_del(t);
 	WRITE_ONCE(hm_nr_targets, hm_nr_targets - 1);
 }
 
@@ -389,8 +404,16 @@ int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack)
 
 int hm_targets_init(void)
 {
+	hm_mm_hash_bits = ilog2(roundup_pow_of_two(hm_max_targets)) + 1;
+	hm_mm_hash = kvcalloc(1U << hm_mm_hash_bits, sizeof(*hm_mm_hash), GFP_KERNEL);
+	if (!hm_mm_hash)
+		return -ENOMEM;
 	hm_wq = alloc_workqueue("heapmon", WQ_UNBOUND | WQ_FREEZABLE, 0);
-	return hm_wq ? 0 : -ENOMEM;
+	if (!hm_wq) {
+		kvfree(hm_mm_hash);
+		return -ENOMEM;
+	}
+	return 0;
 }
 
 void hm_targets_uninit(void)
@@ -411,4 +434,5 @@ void hm_targets_uninit(void)
 	/* A dump or a sysfs reader may hold the last reference a little longer. */
 	wait_var_event(&hm_live_targets, !atomic_read(&hm_live_targets));
 	destroy_workqueue(hm_wq);
+	kvfree(hm_mm_hash);
 }

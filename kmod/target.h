@@ -11,6 +11,7 @@
 #include <linux/hash.h>
 #include <linux/kobject.h>
 #include <linux/list.h>
+#include <linux/rculist.h>
 #include <linux/mutex.h>
 #include <linux/pid.h>
 #include <linux/pid_namespace.h>
@@ -34,11 +35,13 @@ struct hm_target_stats {
 	u64 pass_pages;
 	u64 untracked_pages;
 	u64 skipped_passes;	/* the target's mmap lock could not be had */
+	u64 alloc_retries;	/* times a pass dropped that lock to allocate */
 };
 
 struct hm_target {
 	struct kobject kobj;		/* targets/<pid>; its refcount is the target's */
-	struct list_head node;		/* on hm_targets, under RCU for the probes */
+	struct list_head node;		/* on hm_targets */
+	struct hlist_node mm_node;	/* in hm_mm_hash by mm, under RCU for the probes */
 	bool listed;			/* on hm_targets (under hm_targets_lock) */
 	struct pid *pid;		/* who; its number depends on who asks */
 	struct mm_struct *mm;		/* mmgrab()ed; NULL once exited */
@@ -63,13 +66,23 @@ struct hm_target {
 	struct hm_event_ring events;
 };
 
-/* mm hash filter read by the fault probe: nonzero when a watched mm may hash there. */
-#define HM_MM_FILTER_BITS 8
-extern u16 hm_mm_filter[1 << HM_MM_FILTER_BITS];
+/*
+ * The watched address spaces, hashed by mm, for the probes (RCU): at least
+ * two buckets per target max_targets allows, so a fault of any process costs
+ * one hash and one load, and a watched one a walk of a bucket that holds one
+ * target on average, however many are watched.
+ */
+extern struct hlist_head *hm_mm_hash __read_mostly;
+extern unsigned int hm_mm_hash_bits __read_mostly;
+
+static inline struct hlist_head *hm_mm_bucket(const struct mm_struct *mm)
+{
+	return &hm_mm_hash[hash_ptr(mm, hm_mm_hash_bits)];
+}
 
 static inline bool hm_mm_maybe_watched(const struct mm_struct *mm)
 {
-	return READ_ONCE(hm_mm_filter[hash_ptr(mm, HM_MM_FILTER_BITS)]);
+	return !hlist_empty(hm_mm_bucket(mm));
 }
 
 int hm_targets_init(void);

@@ -38,9 +38,9 @@ wait_passes $a 2
 st=$(heapmonctl stats $a --json)
 res=$(json_field "$st" resident_bytes)
 untracked=$(json_field "$st" untracked_pages)
-[ $((res / 4096)) -le 1000 ] && [ $((res / 4096)) -ge 990 ] &&
-	pass "max_target_pages=1000 holds: $((res / 4096)) pages tracked" ||
-	fail "max_target_pages=1000: $((res / 4096)) pages tracked"
+[ $((res / 4096)) -eq 1000 ] &&
+	pass "max_target_pages=1000 holds exactly: $((res / 4096)) pages tracked" ||
+	fail "max_target_pages=1000: $((res / 4096)) pages tracked, want 1000"
 [ "$untracked" -ge 1048 ] && pass "the pages left out are counted: $untracked untracked" ||
 	fail "untracked_pages $untracked, want >= 1048"
 
@@ -56,10 +56,48 @@ total=0
 for p in $a $b $c; do
 	total=$((total + $(json_field "$(heapmonctl stats $p --json)" resident_bytes) / 4096))
 done
-[ "$total" -le 3000 ] && [ "$total" -ge 2900 ] &&
-	pass "max_total_pages=3000 holds over three targets: $total pages" ||
-	fail "max_total_pages=3000: $total pages tracked over three targets"
+[ "$total" -eq 3000 ] &&
+	pass "max_total_pages=3000 holds exactly over three targets: $total pages" ||
+	fail "max_total_pages=3000: $total pages tracked over three targets, want 3000"
 kill $a $b $c
+
+# max_total_pages with many passes at once: 16 targets grow by 2 MiB of
+# small pages every 100 ms each, watched every 20 ms, so that their passes
+# run together as the limit of 10000 pages is reached. It must hold exactly
+# (each pass checks and counts in one step; checking first and counting at
+# the end of each 2 MiB span let concurrent passes through the same gap).
+unload_module
+insmod /lib/heapmon/heapmon.ko max_total_pages=10000
+many=
+for i in 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16; do
+	start_workload /tmp/w17t$i.out -g 2048 nothp:1:none
+	kill -STOP $WL
+	many="$many $WL"
+done
+for p in $many; do
+	heapmonctl watch $p -i 20 --detach >/dev/null
+done
+kill -CONT $many
+sleep 2
+kill -STOP $many
+for p in $many; do
+	wait_passes $p 2
+done
+total=0
+untracked=0
+for p in $many; do
+	st=$(heapmonctl stats $p --json)
+	total=$((total + $(json_field "$st" resident_bytes) / 4096))
+	untracked=$((untracked + $(json_field "$st" untracked_pages)))
+done
+[ "$total" -eq 10000 ] &&
+	pass "max_total_pages=10000 holds exactly over 16 growing targets passing at once: $total pages" ||
+	fail "max_total_pages=10000: $total pages tracked over 16 growing targets, want 10000"
+[ "$untracked" -gt 0 ] &&
+	pass "the pages left out are counted: $untracked untracked" ||
+	fail "untracked_pages $untracked over 16 targets, want > 0"
+kill -CONT $many
+kill $many
 
 # max_memory_mb: a sparse heap needs a 2 KiB chunk per resident page; 1 MiB
 # holds fewer than 500. 2 GiB reserved, one page written in every 2 MiB.
