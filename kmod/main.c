@@ -34,8 +34,10 @@ MODULE_PARM_DESC(max_memory_mb,
 		 "Most memory for per-page records over all targets, in MiB (default 256)");
 
 /*
- * Measured on a hot-page workload (see the README): without a flush, pages
- * served from cached TLB entries look idle.
+ * Without a flush, a CPU may keep using a cached translation after its
+ * accessed bit was cleared, and a hot page would look idle. QEMU's software
+ * TLB does not keep translations that way, so bench/tlb-flush cannot show
+ * the error, only the cost (none measurable: see the README).
  */
 bool hm_flush_tlb = true;
 module_param_named(flush_tlb, hm_flush_tlb, bool, 0644);
