@@ -38,8 +38,21 @@
  * shrink it also has "gone START END" lines for what was given back.
  * SIGHUP reads every page of every area once, cold ones too (swapping in
  * those reclaim swapped out), and prints "reread"; TRUTH is unchanged.
+ *
+ * -a ACTION[,ACTION...]: each SIGWINCH does the next action and prints a line
+ * when it is done:
+ *   exec=SPEC  prints "exec", then execs this program with the one area SPEC
+ *              (it prints "ready" again when that is set up);
+ *   mmaps=N    maps, writes and unmaps 12 KiB N times: 2N heap events; prints
+ *              "mmaps N";
+ *   mremap     moves the first area (a mapping) to a new 2 MiB-aligned place
+ *              with mremap(MREMAP_FIXED); prints "moved OLD NEW LEN" (hex);
+ *   split      drops the first 4 KiB page of every 2 MiB block of the first
+ *              area (MADV_DONTNEED), which splits its huge pages; "split";
+ *   collapse   MADV_COLLAPSE on the first area; prints "collapse RC".
  */
 #define _GNU_SOURCE
+#include <errno.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,7 +83,8 @@ struct area {
 
 static struct area areas[MAX_AREAS];
 static int nareas;
-static volatile sig_atomic_t want_shrink, want_grow, want_reread;
+static volatile sig_atomic_t want_shrink, want_grow, want_reread, want_action;
+static char *actions;
 
 static void on_signal(int sig)
 {
@@ -78,6 +92,8 @@ static void on_signal(int sig)
 		want_shrink = 1;
 	else if (sig == SIGHUP)
 		want_reread = 1;
+	else if (sig == SIGWINCH)
+		want_action = 1;
 	else
 		want_grow = 1;
 }
@@ -304,6 +320,62 @@ static long touch_ms = 20;
 static long leak_kib;
 static const char *truth;
 
+#ifndef MADV_COLLAPSE
+#define MADV_COLLAPSE 25
+#endif
+
+/* The next action of -a, for SIGWINCH. */
+static void do_action(void)
+{
+	char *act = strsep(&actions, ",");
+	struct area *a = &areas[0];
+	size_t off;
+
+	if (!act)
+		return;
+	if (!strncmp(act, "exec=", 5)) {
+		printf("exec\n");
+		fflush(stdout);
+		execl("/proc/self/exe", "workload", act + 5, (char *)NULL);
+		perror("workload: exec");
+		exit(1);
+	} else if (!strncmp(act, "mmaps=", 6)) {
+		long i, n = atol(act + 6);
+
+		for (i = 0; i < n; i++) {
+			char *p = mmap(NULL, 3 * PAGE, PROT_READ | PROT_WRITE,
+				       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+			if (p == MAP_FAILED)
+				exit(1);
+			p[0] = 1;
+			munmap(p, 3 * PAGE);
+		}
+		printf("mmaps %ld\n", n);
+	} else if (!strcmp(act, "mremap")) {
+		char *to = mmap(NULL, a->len + HUGE, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS |
+				MAP_NORESERVE, -1, 0), *p;
+
+		to = (char *)(((uintptr_t)to + HUGE - 1) & ~(HUGE - 1));
+		p = mremap(a->base, a->len, a->len, MREMAP_MAYMOVE | MREMAP_FIXED, to);
+		if (p == MAP_FAILED) {
+			perror("workload: mremap");
+			exit(1);
+		}
+		printf("moved %lx %lx %lx\n", (unsigned long)a->base, (unsigned long)p,
+		       (unsigned long)a->len);
+		a->base = p;
+		save_truth(truth);
+	} else if (!strcmp(act, "split")) {
+		for (off = 0; off < a->len; off += HUGE)
+			madvise(a->base + off, PAGE, MADV_DONTNEED);
+		printf("split\n");
+	} else if (!strcmp(act, "collapse")) {
+		printf("collapse %d\n", madvise(a->base, a->len, MADV_COLLAPSE) ? errno : 0);
+	}
+	fflush(stdout);
+}
+
 /* Writes the hot pages every touch_ms, for ever; shrinks and grows on signals. */
 static void *touch_loop(void *unused)
 {
@@ -328,6 +400,10 @@ static void *touch_loop(void *unused)
 			save_truth(truth);
 			printf("grown\n");
 			fflush(stdout);
+		}
+		if (want_action) {
+			want_action = 0;
+			do_action();
 		}
 		if (want_reread) {
 			want_reread = 0;
@@ -378,7 +454,7 @@ int main(int argc, char **argv)
 
 	/* malloc must not share the brk heap that the areas grow and shrink. */
 	mallopt(M_MMAP_THRESHOLD, 0);
-	while ((c = getopt(argc, argv, "t:o:c:fg:TVE")) != -1) {
+	while ((c = getopt(argc, argv, "a:t:o:c:fg:TVE")) != -1) {
 		if (c == 'c')
 			join_cgroup(optarg);
 		else if (c == 'E')
@@ -395,6 +471,8 @@ int main(int argc, char **argv)
 			forking = 1;
 		else if (c == 'o')
 			truth = optarg;
+		else if (c == 'a')
+			actions = optarg;
 		else
 			return 2;
 	}
@@ -416,6 +494,7 @@ int main(int argc, char **argv)
 	signal(SIGUSR1, on_signal);
 	signal(SIGUSR2, on_signal);
 	signal(SIGHUP, on_signal);
+	signal(SIGWINCH, on_signal);
 	if (forking) {
 		pid_t child = fork();
 
