@@ -6,6 +6,8 @@
 # make check        unit tests on the host, then the guest and torture suites
 #                   in VMs on 6.1, 6.12 and the debug kernel
 # make quick        the guest suite on 6.1 and 6.12 only (a few minutes)
+# make check-slow   on the debug kernel, the tests make check leaves out there
+#                   (tests/slow-on-debug: minutes each under KASAN and lockdep)
 # make demo         boot a VM and show heapmon at work
 # make bench        heapmon against its peers, one VM per kernel
 #                   (KERNELS="6.1 6.12 debug" by default); see README
@@ -38,6 +40,9 @@ check:
 quick:
 	@tests/check --quick
 
+check-slow:
+	@tests/check --slow
+
 demo:
 	@tests/demo
 
@@ -56,4 +61,4 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check quick demo bench bench-recorder install clean
+.PHONY: all module sparse heapmonctl checkpatch check quick check-slow demo bench bench-recorder install clean
