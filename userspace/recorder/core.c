@@ -507,13 +507,9 @@ void hm_forget_shared(void *p)
 
 /* Setup. */
 
-/*
- * The real NAME: never our own (injected, RTLD_DEFAULT can find the
- * recorder's exports when the process has no jemalloc or tcmalloc, and a
- * wrapper calling itself would recurse).
- */
-static void *real_sym(void *h, const char *name)
+void *hm_real_sym(const char *name)
 {
+	void *h = hm_injected ? RTLD_DEFAULT : RTLD_NEXT;
 	void *f = dlsym(h, name);
 	Dl_info info;
 
@@ -522,13 +518,13 @@ static void *real_sym(void *h, const char *name)
 	return f;
 }
 
-#define RESOLVE(h, name) (hm_real.name = (__typeof__(hm_real.name))real_sym(h, #name))
+#define RESOLVE(name) (hm_real.name = (__typeof__(hm_real.name))hm_real_sym(#name))
 
 void hm_resolve_real(void)
 {
 	int expect = 0;
 	Dl_info self, def;
-	void *h = RTLD_NEXT, *m;
+	void *m;
 
 	if (!__atomic_compare_exchange_n(&resolve_state, &expect, 1, false,
 					 __ATOMIC_ACQUIRE, __ATOMIC_RELAXED)) {
@@ -544,60 +540,59 @@ void hm_resolve_real(void)
 	if (m && dladdr(m, &def) && def.dli_fbase != hm_self_base) {
 		/* dlopen'ed: our malloc is not the global one. */
 		hm_injected = true;
-		h = RTLD_DEFAULT;
 	}
-	RESOLVE(h, malloc);
-	RESOLVE(h, free);
-	RESOLVE(h, calloc);
-	RESOLVE(h, realloc);
-	RESOLVE(h, reallocarray);
-	RESOLVE(h, posix_memalign);
-	RESOLVE(h, aligned_alloc);
-	RESOLVE(h, memalign);
-	RESOLVE(h, valloc);
-	RESOLVE(h, pvalloc);
-	RESOLVE(h, malloc_usable_size);
-	RESOLVE(h, mallocx);
-	RESOLVE(h, rallocx);
-	RESOLVE(h, xallocx);
-	RESOLVE(h, sallocx);
-	RESOLVE(h, dallocx);
-	RESOLVE(h, sdallocx);
-	RESOLVE(h, nallocx);
-	RESOLVE(h, tc_malloc);
-	RESOLVE(h, tc_malloc_skip_new_handler);
-	RESOLVE(h, tc_free);
-	RESOLVE(h, tc_free_sized);
-	RESOLVE(h, tc_cfree);
-	RESOLVE(h, cfree);
-	RESOLVE(h, tc_calloc);
-	RESOLVE(h, tc_realloc);
-	RESOLVE(h, tc_memalign);
-	RESOLVE(h, tc_posix_memalign);
-	RESOLVE(h, tc_valloc);
-	RESOLVE(h, tc_pvalloc);
-	RESOLVE(h, tc_malloc_size);
-	RESOLVE(h, malloc_size);
-	RESOLVE(h, tc_new);
-	RESOLVE(h, tc_newarray);
-	RESOLVE(h, tc_new_nothrow);
-	RESOLVE(h, tc_newarray_nothrow);
-	RESOLVE(h, tc_new_aligned);
-	RESOLVE(h, tc_newarray_aligned);
-	RESOLVE(h, tc_new_aligned_nothrow);
-	RESOLVE(h, tc_newarray_aligned_nothrow);
-	RESOLVE(h, tc_delete);
-	RESOLVE(h, tc_deletearray);
-	RESOLVE(h, tc_delete_sized);
-	RESOLVE(h, tc_deletearray_sized);
-	RESOLVE(h, tc_delete_nothrow);
-	RESOLVE(h, tc_deletearray_nothrow);
-	RESOLVE(h, tc_delete_aligned);
-	RESOLVE(h, tc_deletearray_aligned);
-	RESOLVE(h, tc_delete_sized_aligned);
-	RESOLVE(h, tc_deletearray_sized_aligned);
-	RESOLVE(h, tc_delete_aligned_nothrow);
-	RESOLVE(h, tc_deletearray_aligned_nothrow);
+	RESOLVE(malloc);
+	RESOLVE(free);
+	RESOLVE(calloc);
+	RESOLVE(realloc);
+	RESOLVE(reallocarray);
+	RESOLVE(posix_memalign);
+	RESOLVE(aligned_alloc);
+	RESOLVE(memalign);
+	RESOLVE(valloc);
+	RESOLVE(pvalloc);
+	RESOLVE(malloc_usable_size);
+	RESOLVE(mallocx);
+	RESOLVE(rallocx);
+	RESOLVE(xallocx);
+	RESOLVE(sallocx);
+	RESOLVE(dallocx);
+	RESOLVE(sdallocx);
+	RESOLVE(nallocx);
+	RESOLVE(tc_malloc);
+	RESOLVE(tc_malloc_skip_new_handler);
+	RESOLVE(tc_free);
+	RESOLVE(tc_free_sized);
+	RESOLVE(tc_cfree);
+	RESOLVE(cfree);
+	RESOLVE(tc_calloc);
+	RESOLVE(tc_realloc);
+	RESOLVE(tc_memalign);
+	RESOLVE(tc_posix_memalign);
+	RESOLVE(tc_valloc);
+	RESOLVE(tc_pvalloc);
+	RESOLVE(tc_malloc_size);
+	RESOLVE(malloc_size);
+	RESOLVE(tc_new);
+	RESOLVE(tc_newarray);
+	RESOLVE(tc_new_nothrow);
+	RESOLVE(tc_newarray_nothrow);
+	RESOLVE(tc_new_aligned);
+	RESOLVE(tc_newarray_aligned);
+	RESOLVE(tc_new_aligned_nothrow);
+	RESOLVE(tc_newarray_aligned_nothrow);
+	RESOLVE(tc_delete);
+	RESOLVE(tc_deletearray);
+	RESOLVE(tc_delete_sized);
+	RESOLVE(tc_deletearray_sized);
+	RESOLVE(tc_delete_nothrow);
+	RESOLVE(tc_deletearray_nothrow);
+	RESOLVE(tc_delete_aligned);
+	RESOLVE(tc_deletearray_aligned);
+	RESOLVE(tc_delete_sized_aligned);
+	RESOLVE(tc_deletearray_sized_aligned);
+	RESOLVE(tc_delete_aligned_nothrow);
+	RESOLVE(tc_deletearray_aligned_nothrow);
 	hm_tls.busy--;
 	__atomic_store_n(&resolve_state, 2, __ATOMIC_RELEASE);
 }

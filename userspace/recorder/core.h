@@ -148,6 +148,13 @@ void hm_forget_shared(void *p);
  */
 void hm_resolve_real(void);
 extern bool hm_injected;
+/*
+ * The real NAME, as hm_resolve_real() finds it (RTLD_NEXT, or RTLD_DEFAULT
+ * when injected), but never the recorder's own: injected, RTLD_DEFAULT can
+ * find the recorder's exports (a process without jemalloc or tcmalloc), and
+ * a wrapper calling itself would recurse.
+ */
+void *hm_real_sym(const char *name);
 /* Setup: settings, arena, tables, file. Idempotent. */
 void hm_core_start(void);
 /* At exit: mark the file. */

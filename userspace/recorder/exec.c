@@ -12,7 +12,6 @@
  * (another process, with a file of its own if it records), so they are not.
  */
 #define _GNU_SOURCE
-#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <unistd.h>
@@ -23,7 +22,7 @@
 #define REAL(name) ({								\
 	static __typeof__(name) *real_;						\
 	if (!real_)								\
-		real_ = (__typeof__(name) *)dlsym(hm_injected ? RTLD_DEFAULT : RTLD_NEXT, #name); \
+		real_ = (__typeof__(name) *)hm_real_sym(#name);		\
 	real_;									\
 })
 
