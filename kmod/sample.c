@@ -74,10 +74,14 @@ struct hm_walk {
 	bool need_memory;		/* stopped for want of a chunk or a region slot */
 	bool reserve_dry;		/* no more chunks to be had in this pass */
 	u64 alloc_retries;		/* times the lock was dropped to allocate */
+	unsigned int taken;		/* chunks taken from the reserve */
 };
 
-/* Fills the reserve of chunks and region slots; never under the mmap lock. */
-static int hm_reserve_fill(struct hm_walk *w)
+/*
+ * Fills the reserve with up to want chunks (at most prealloc_chunks), and
+ * region slots; never under the mmap lock.
+ */
+static int hm_reserve_fill(struct hm_walk *w, unsigned int want)
 {
 	struct hm_region_set *set = w->set, *bigger;
 	struct hm_chunk *c;
@@ -85,7 +89,8 @@ static int hm_reserve_fill(struct hm_walk *w)
 
 	lockdep_assert_not_held(&w->mm->mmap_lock);
 	w->need_memory = false;
-	while (w->nr_reserve < READ_ONCE(hm_prealloc_chunks)) {
+	want = min(want, READ_ONCE(hm_prealloc_chunks));
+	while (w->nr_reserve < want) {
 		c = hm_chunk_alloc();
 		if (!c)
 			break;
@@ -132,6 +137,7 @@ static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
 		return false;
 	}
 	c = w->reserve[--w->nr_reserve];
+	w->taken++;
 	hm_chunk_set_owner(c, &w->t->pages, w->chunk_index);
 	w->chunk = c;
 	w->chunk_fresh = true;
@@ -616,7 +622,12 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 	w->set = hm_regions_alloc(nr_hint + 1);
 	if (!w->set)
 		return -ENOMEM;
-	ret = hm_reserve_fill(w);
+	/*
+	 * As many chunks as the last walk needed (at least one): a target
+	 * whose heap does not grow allocates and frees one chunk a pass, not a
+	 * full batch; a growing one gets full batches when it runs out.
+	 */
+	ret = hm_reserve_fill(w, max(w->t->chunks_taken, 1U));
 	if (ret)
 		goto out;
 	if (!hm_mmap_read_trylock(w->mm)) {
@@ -650,7 +661,7 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 		cond_resched();
 		if (w->need_memory) {
 			w->alloc_retries++;
-			ret = hm_reserve_fill(w);
+			ret = hm_reserve_fill(w, HM_PREALLOC_MAX);
 			if (ret)
 				goto out;
 		}
@@ -663,6 +674,7 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 out:
 	hm_chunk_end(w);
 	hm_reserve_free(w);
+	w->t->chunks_taken = w->taken;
 	if (ret) {
 		kvfree(w->set);
 		w->set = NULL;

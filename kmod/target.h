@@ -60,6 +60,7 @@ struct hm_target {
 	struct hm_history *history;	/* a sample per pass, under stats_lock */
 	u32 gen;			/* changes with every pass, never 0: dump consistency */
 	u64 walks;			/* page-table walks begun, finished or not */
+	unsigned int chunks_taken;	/* new chunks the last walk needed: its reserve */
 
 	atomic64_t faults;
 	atomic64_t first_faults;
