@@ -4,7 +4,9 @@
 # counts only if the watch succeeded and passes ran over the heap.
 OPS=${HEAPSTORM_OPS:-400}
 for seed in 11 12 13; do
-	ref=$(heapstorm -s $seed -n $OPS | sed -n 's/.* sum //p')
+	heapstorm -s $seed -n $OPS > /tmp/hs.ref 2>&1
+	refrc=$?
+	ref=$(sed -n 's/.* sum //p' /tmp/hs.ref)
 	heapstorm -s $seed -n $OPS -p > /tmp/hs.out &
 	pid=$!
 	heapmonctl watch $pid -i 10 --detach >/tmp/hs.watch 2>&1
@@ -17,7 +19,10 @@ for seed in 11 12 13; do
 	passes=$(printf '%s\n' "$stats" | sed -n 's/.*"passes":\([0-9]*\).*/\1/p')
 	pages=$(printf '%s\n' "$stats" | sed -n 's/.*"pass_pages":\([0-9]*\).*/\1/p')
 	heapmonctl unwatch $pid >/dev/null 2>&1
-	if [ $wrc -ne 0 ] || [ "${passes:-0}" -lt 2 ]; then
+	if [ $refrc -ne 0 ]; then
+		# Nothing was watched: the kernel (or the emulator) lost a write.
+		fail "seed $seed: the unwatched reference run failed (status $refrc), heapmon watching nothing: $(cat /tmp/hs.ref)"
+	elif [ $wrc -ne 0 ] || [ "${passes:-0}" -lt 2 ]; then
 		fail "seed $seed: not watched (watch status $wrc: $(cat /tmp/hs.watch); passes '${passes}'; $stats)"
 	elif [ $rc -eq 0 ] && [ -n "$ref" ] && [ "$got" = "$ref" ]; then
 		pass "seed $seed: $(cat /tmp/hs.out); unwatched sum $ref; watched for $passes passes (last visited $pages page table entries)"
