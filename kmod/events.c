@@ -8,7 +8,7 @@
 
 int hm_event_ring_init(struct hm_event_ring *ring)
 {
-	spin_lock_init(&ring->lock);
+	raw_spin_lock_init(&ring->lock);
 	ring->ev = kvcalloc(HM_EVENT_RING, sizeof(*ring->ev), GFP_KERNEL_ACCOUNT);
 	ring->next_seq = 1;
 	ring->sealed_seq = 1;
@@ -34,7 +34,7 @@ bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 o
 	unsigned long flags;
 	bool added = false;
 
-	spin_lock_irqsave(&ring->lock, flags);
+	raw_spin_lock_irqsave(&ring->lock, flags);
 	/* Adjacent first-touch faults that nobody has read yet become one event. */
 	if (kind == HEAPMON_EVENT_FAULT && ring->next_seq > ring->sealed_seq) {
 		last = hm_event_slot(ring, ring->next_seq - 1);
@@ -55,7 +55,7 @@ bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 o
 	ev->old_addr = old_addr;
 	added = true;
 out:
-	spin_unlock_irqrestore(&ring->lock, flags);
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
 	return added;
 }
 
@@ -66,7 +66,7 @@ unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event
 	unsigned int n = 0;
 	u64 s;
 
-	spin_lock_irqsave(&ring->lock, flags);
+	raw_spin_lock_irqsave(&ring->lock, flags);
 	/* A reader may ask for any seq: past the newest it gets none, later. */
 	s = clamp(*seq, hm_event_oldest(ring), ring->next_seq);
 	while (s < ring->next_seq && n < max)
@@ -75,6 +75,6 @@ unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event
 	/* What was read is never merged into again; what was not stays open. */
 	if (n && s > ring->sealed_seq)
 		ring->sealed_seq = s;
-	spin_unlock_irqrestore(&ring->lock, flags);
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
 	return n;
 }

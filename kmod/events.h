@@ -23,7 +23,12 @@ struct hm_event {
 };
 
 struct hm_event_ring {
-	spinlock_t lock;	/* everything below; probes take it with irqs off */
+	/*
+	 * Everything below. Raw: probes take it in kprobe context, where a
+	 * PREEMPT_RT kernel's sleeping spinlock_t must not be taken. Held
+	 * for one event, or for copying at most one batch out.
+	 */
+	raw_spinlock_t lock;
 	struct hm_event *ev;	/* HM_EVENT_RING entries; seq s lives at s % HM_EVENT_RING */
 	u64 next_seq;		/* the seq the next event gets; the first is 1 */
 	u64 sealed_seq;		/* events below this were read: never merged into again */

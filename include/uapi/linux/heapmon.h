@@ -203,7 +203,9 @@
  * HEAPMON_CMD_EVENT (multicast on HEAPMON_MCGRP_EVENTS, CAP_SYS_ADMIN)
  * --------------------------------------------------------------------
  *   HEAPMON_A_PID and one or more HEAPMON_A_EVENT: NLA_NESTED
- *     HEAPMON_EVENT_A_SEQ: NLA_U64, per target, from 1, without gaps
+ *     HEAPMON_EVENT_A_SEQ: NLA_U64, per target, from 1, one more for each
+ *       event; a gap is events the ring overwrote before they were sent
+ *       (HEAPMON_STATS_A_EVENTS_LOST counts events overwritten unread)
  *     HEAPMON_EVENT_A_TIME_NS: NLA_U64, CLOCK_BOOTTIME
  *     HEAPMON_EVENT_A_KIND: NLA_U32, enum heapmon_event_kind
  *     HEAPMON_EVENT_A_ADDR, HEAPMON_EVENT_A_LEN: NLA_U64
