@@ -254,6 +254,7 @@ struct hm_stats_snapshot {
 	pid_t nr;
 	struct hm_target_stats st;
 	u64 lost;
+	bool secondary_mmu;
 };
 
 static int hm_fill_stats(struct sk_buff *skb, void *arg)
@@ -280,7 +281,8 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	    hm_put_u64(skb, HEAPMON_STATS_A_UNTRACKED_PAGES, s->st.untracked_pages, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_EVENTS_LOST, s->lost, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_SKIPPED_PASSES, s->st.skipped_passes, pad) ||
-	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags))
+	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags) ||
+	    nla_put_u8(skb, HEAPMON_STATS_A_SECONDARY_MMU, s->secondary_mmu))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -313,6 +315,7 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	s.nr = nr;
 	hm_target_stats_get(s.t, &s.st);
 	s.lost = READ_ONCE(s.t->events.lost);
+	s.secondary_mmu = hm_target_secondary_mmu(s.t);
 	ret = hm_reply(info, HEAPMON_CMD_STATS, NLMSG_GOODSIZE, hm_fill_stats, &s);
 	hm_target_put(s.t);
 	return ret;

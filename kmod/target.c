@@ -11,6 +11,7 @@
 
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mmu_notifier.h>
 #include <linux/netlink.h>
 #include <linux/pid.h>
 #include <linux/rculist.h>
@@ -129,6 +130,25 @@ void hm_target_stats_get(struct hm_target *t, struct hm_target_stats *st)
 	spin_lock(&t->stats_lock);
 	*st = t->stats;
 	spin_unlock(&t->stats_lock);
+}
+
+/*
+ * Whether something mirrors, or mirrored, the target's page tables: KVM,
+ * VFIO, RDMA ODP or a GPU registers MMU notifiers on the mm, whose list stays
+ * until the mm goes. Their accesses go through their own page tables and
+ * never set the accessed bits a pass reads, and the calls that would ask
+ * them (mmu_notifier_clear_young) are not exported: memory used only
+ * through them looks idle. Under hm_targets_lock, which an exec holds while
+ * it swaps t->mm.
+ */
+bool hm_target_secondary_mmu(struct hm_target *t)
+{
+	bool ret;
+
+	mutex_lock(&hm_targets_lock);
+	ret = t->mm && mm_has_notifiers(t->mm);
+	mutex_unlock(&hm_targets_lock);
+	return ret;
 }
 
 void hm_target_kick(struct hm_target *t)

@@ -115,6 +115,7 @@ int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg);
 
 /* A copy of the last pass's results. */
 void hm_target_stats_get(struct hm_target *t, struct hm_target_stats *st);
+bool hm_target_secondary_mmu(struct hm_target *t);
 
 /* Records an event and, if someone listens, schedules its multicast. */
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);

@@ -218,6 +218,7 @@ int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
 {
 	struct nla_policy policy[HEAPMON_STATS_A_MAX + 1] = {
 		[HEAPMON_STATS_A_FLAGS] = { .type = NLA_U32 },
+		[HEAPMON_STATS_A_SECONDARY_MMU] = { .type = NLA_U8 },
 	};
 	struct nlattr *tb[HEAPMON_STATS_A_MAX + 1];
 	size_t i;
@@ -232,8 +233,15 @@ int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
 			*stats_u64(s, &stats_fields[i]) = nla_get_u64(tb[stats_fields[i].attr]);
 	if (tb[HEAPMON_STATS_A_FLAGS])
 		s->flags = nla_get_u32(tb[HEAPMON_STATS_A_FLAGS]);
+	s->secondary_mmu = tb[HEAPMON_STATS_A_SECONDARY_MMU] ?
+			   !!nla_get_u8(tb[HEAPMON_STATS_A_SECONDARY_MMU]) : -1;
 	return 0;
 }
+
+const char hm_secondary_mmu_warning[] =
+	"something mirrors (or mirrored) this process's page tables (KVM, VFIO, RDMA or a GPU: "
+	"MMU notifiers); what it touches through them never sets the accessed bits heapmon reads, "
+	"so that memory looks idle even while it is used";
 
 int hm_decode_target_stats(const struct hm_reply *r, struct hm_target_stats *ts)
 {
@@ -375,6 +383,8 @@ void hm_json_target_stats(struct json *j, const char *key, const struct hm_targe
 	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
 		json_u64(j, stats_fields[i].key, stats_get(&ts->stats, &stats_fields[i]));
 	json_u64(j, "flags", ts->stats.flags);
+	if (ts->stats.secondary_mmu >= 0)
+		json_bool(j, "secondary_mmu", ts->stats.secondary_mmu);
 	json_object_end(j);
 }
 

@@ -60,6 +60,7 @@ struct hm_stats {
 	uint64_t events_lost;
 	uint64_t skipped_passes;
 	uint32_t flags;		/* HEAPMON_WATCH_F_* */
+	int8_t secondary_mmu;	/* 1 MMU notifiers registered, 0 never, -1 not said */
 };
 
 /* A HEAPMON_CMD_STATS reply. */
@@ -119,6 +120,12 @@ const char *hm_event_kind_name(uint32_t kind);
 int hm_decode_status(const struct hm_reply *r, void *status);	/* an hm_reply_cb */
 int hm_decode_target_stats(const struct hm_reply *r, struct hm_target_stats *ts);
 int hm_decode_stats(struct nlattr *nla, struct hm_stats *s);
+
+/*
+ * Why a target with a secondary MMU (HEAPMON_STATS_A_SECONDARY_MMU) may look
+ * idle: one sentence, for warnings.
+ */
+extern const char hm_secondary_mmu_warning[];
 int hm_decode_region(struct nlattr *nla, struct hm_region *reg);
 int hm_decode_event(struct nlattr *nla, struct hm_event *e);
 int hm_decode_sample(struct nlattr *nla, struct hm_history_sample *s);

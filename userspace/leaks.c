@@ -234,6 +234,9 @@ static int gather(struct leaks *l)
 		return ret;
 	}
 	hm_nl_close(&nl);
+	if (ts.stats.secondary_mmu > 0)
+		fprintf(stderr, "heapmonctl: leaks %u: warning: %s\n", l->a.pid,
+			hm_secondary_mmu_warning);
 	if (l->regions.n)
 		qsort(l->regions.items, l->regions.n, l->regions.size, region_cmp);
 

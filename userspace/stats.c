@@ -62,6 +62,8 @@ static void print_table(const struct hm_target_stats *ts)
 	       (unsigned long long)s->pass_pages, (unsigned long long)s->skipped_passes);
 	printf("untracked pages %llu\n", (unsigned long long)s->untracked_pages);
 	printf("events lost %llu\n", (unsigned long long)s->events_lost);
+	if (s->secondary_mmu > 0)
+		printf("secondary MMU: yes: %s\n", hm_secondary_mmu_warning);
 }
 
 int cmd_stats(int argc, char **argv)

@@ -238,6 +238,8 @@ static void show_human(struct watch *w)
 	       fmt_bytes(s->idle10_bytes, b[4], sizeof(b[4])),
 	       fmt_bytes(s->idle60_bytes, b[5], sizeof(b[5])),
 	       fmt_bytes(s->never_bytes, b[6], sizeof(b[6])));
+	if (s->secondary_mmu > 0)
+		printf("warning: %s\n", hm_secondary_mmu_warning);
 	for (i = 0; i < w->regions.n; i++)
 		show_region(w, hm_array_at(&w->regions, i));
 	show_recent(w);

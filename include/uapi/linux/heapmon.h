@@ -131,6 +131,14 @@
  *         their records (not in RESIDENT_BYTES; in the idle buckets).
  *         Added in module version 0.4 without a protocol bump: an older
  *         module does not send it (read it as absent, not as 0 swapped).
+ *       HEAPMON_STATS_A_SECONDARY_MMU: NLA_U8, 1 if MMU notifiers have been
+ *         registered on the target's address space: something (KVM, VFIO,
+ *         RDMA ODP, a GPU) mirrors its page tables, or did; the kernel
+ *         keeps the notifier list until the address space goes, so this
+ *         stays 1 after the last one leaves. Accesses through a secondary
+ *         MMU never set the accessed bits heapmon reads, so memory used
+ *         only through it looks idle. Added in module version 0.5.1
+ *         without a protocol bump; STATS only, not in regions.
  *
  * HEAPMON_CMD_REGIONS (dump)
  * --------------------------
@@ -360,6 +368,7 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_FLAGS,
 	HEAPMON_STATS_A_SKIPPED_PASSES,
 	HEAPMON_STATS_A_SWAPPED_BYTES,
+	HEAPMON_STATS_A_SECONDARY_MMU,
 	__HEAPMON_STATS_A_LAST
 };
 
