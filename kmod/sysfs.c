@@ -19,6 +19,7 @@
  *     idle             bytes by idle age, one "bucket bytes" line each, and
  *                      the swapped-out bytes that keep their records
  *     alloc_retries    times a pass dropped the target's mmap lock to allocate
+ *     lock_yields      times a pass dropped it to let a waiting writer in
  */
 
 #include <linux/kobject.h>
@@ -182,6 +183,14 @@ static ssize_t alloc_retries_show(struct kobject *kobj, struct kobj_attribute *a
 	return sysfs_emit(buf, "%llu\n", st.alloc_retries);
 }
 
+static ssize_t lock_yields_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf, "%llu\n", st.lock_yields);
+}
+
 /* What a target does is its watcher's business: root only, like the netlink side. */
 static struct kobj_attribute state_attr = __ATTR_RO_MODE(state, 0400);
 static struct kobj_attribute interval_ms_attr = __ATTR_RO_MODE(interval_ms, 0400);
@@ -190,6 +199,7 @@ static struct kobj_attribute tracked_bytes_attr = __ATTR_RO_MODE(tracked_bytes, 
 static struct kobj_attribute resident_bytes_attr = __ATTR_RO_MODE(resident_bytes, 0400);
 static struct kobj_attribute idle_attr = __ATTR_RO_MODE(idle, 0400);
 static struct kobj_attribute alloc_retries_attr = __ATTR_RO_MODE(alloc_retries, 0400);
+static struct kobj_attribute lock_yields_attr = __ATTR_RO_MODE(lock_yields, 0400);
 
 static struct attribute *hm_target_attrs[] = {
 	&state_attr.attr,
@@ -199,6 +209,7 @@ static struct attribute *hm_target_attrs[] = {
 	&resident_bytes_attr.attr,
 	&idle_attr.attr,
 	&alloc_retries_attr.attr,
+	&lock_yields_attr.attr,
 	NULL,
 };
 

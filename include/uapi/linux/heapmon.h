@@ -131,6 +131,11 @@
  *         their records (not in RESIDENT_BYTES; in the idle buckets).
  *         Added in module version 0.4 without a protocol bump: an older
  *         module does not send it (read it as absent, not as 0 swapped).
+ *       HEAPMON_STATS_A_LOCK_YIELDS: NLA_U64, times a pass, all passes
+ *         together, let a waiting writer of the target's mmap lock (mmap,
+ *         munmap, mprotect, brk) in: it drops the lock between two 2 MiB
+ *         spans, takes it again and goes on from the next span. Added without
+ *         a protocol bump, as SWAPPED_BYTES: an older module does not send it.
  *
  * HEAPMON_CMD_REGIONS (dump)
  * --------------------------
@@ -358,6 +363,7 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_FLAGS,
 	HEAPMON_STATS_A_SKIPPED_PASSES,
 	HEAPMON_STATS_A_SWAPPED_BYTES,
+	HEAPMON_STATS_A_LOCK_YIELDS,
 	__HEAPMON_STATS_A_LAST
 };
 
