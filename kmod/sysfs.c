@@ -10,7 +10,8 @@
  *   flush_tlb          whether passes flush the TLB by default (0 or 1)
  *   probes             each kprobe: active, inactive (no watch yet) or unavailable
  *   target_count       processes watched
- *   targets/<pid>/     one directory per watched process:
+ *   targets/<pid>/     one directory per watched process (targets/ and each
+ *                      directory in it 0500, every file 0400: root only):
  *     state            running or exited
  *     interval_ms      sampling period
  *     passes           passes done
@@ -227,6 +228,24 @@ struct kobject *hm_sysfs_targets_kobj(void)
 	return hm_targets_kobj;
 }
 
+/*
+ * Which processes are watched is root's business too: sysfs makes every
+ * directory 0755, and a directory's name here is a watched PID. sysfs has no
+ * call to change a directory's mode (kernfs_setattr() is not exported), but
+ * sysfs_chmod_file() finds the node it changes by name, directory or file.
+ */
+static int hm_sysfs_dir_root_only(struct kobject *parent, const char *name)
+{
+	struct attribute dir = { .name = name };
+
+	return sysfs_chmod_file(parent, &dir, 0500);
+}
+
+int hm_sysfs_target_added(struct kobject *kobj)
+{
+	return hm_sysfs_dir_root_only(hm_targets_kobj, kobject_name(kobj));
+}
+
 int hm_sysfs_init(void)
 {
 	int ret;
@@ -244,8 +263,14 @@ int hm_sysfs_init(void)
 		ret = -ENOMEM;
 		goto err_group;
 	}
+	/* Before any target is added: no one else ever lists it. */
+	ret = hm_sysfs_dir_root_only(hm_kobj, kobject_name(hm_targets_kobj));
+	if (ret)
+		goto err_targets;
 	return 0;
 
+err_targets:
+	kobject_put(hm_targets_kobj);
 err_group:
 	sysfs_remove_group(hm_kobj, &hm_attr_group);
 err_put:

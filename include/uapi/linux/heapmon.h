@@ -17,6 +17,9 @@
  * of the socket's opener and of the sender, and fails with EPERM otherwise.
  * Joining HEAPMON_MCGRP_EVENTS needs CAP_SYS_ADMIN: its events show where
  * every target maps memory, and a group cannot ask for CAP_SYS_PTRACE.
+ * Nor does sysfs tell an unprivileged user which processes are watched:
+ * /sys/kernel/heapmon/targets/ and each targets/<pid>/ are mode 0500, their
+ * files 0400 (root only).
  *
  * PID namespaces: a PID in a request is read in the caller's PID namespace,
  * and replies give PIDs as the caller sees them. STATUS lists only the
