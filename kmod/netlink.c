@@ -281,6 +281,7 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	    hm_put_u64(skb, HEAPMON_STATS_A_UNTRACKED_PAGES, s->st.untracked_pages, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_EVENTS_LOST, s->lost, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_SKIPPED_PASSES, s->st.skipped_passes, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_LOCK_YIELDS, s->st.lock_yields, pad) ||
 	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags) ||
 	    nla_put_u8(skb, HEAPMON_STATS_A_SECONDARY_MMU, s->secondary_mmu))
 		return -EMSGSIZE;

@@ -74,6 +74,7 @@ struct hm_walk {
 	bool need_memory;		/* stopped for want of a chunk or a region slot */
 	bool reserve_dry;		/* no more chunks to be had in this pass */
 	u64 alloc_retries;		/* times the lock was dropped to allocate */
+	u64 lock_yields;		/* times it was dropped for a waiting writer */
 	unsigned int taken;		/* chunks taken from the reserve */
 };
 
@@ -659,6 +660,8 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 		w->resume = addr;
 		mmap_read_unlock(w->mm);
 		cond_resched();
+		if (!w->need_memory)
+			w->lock_yields++;
 		if (w->need_memory) {
 			w->alloc_retries++;
 			ret = hm_reserve_fill(w, HM_PREALLOC_MAX);
@@ -710,6 +713,7 @@ static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
 	t->stats.pass_pages = w->scanned;
 	t->stats.untracked_pages = w->untracked;
 	t->stats.alloc_retries += w->alloc_retries;
+	t->stats.lock_yields += w->lock_yields;
 	t->stats.pass_ns = ktime_get_ns() - start_ns;
 	hm_history_push(t->history, &sample);
 	spin_unlock(&t->stats_lock);
@@ -784,6 +788,7 @@ void hm_scan_pass(struct hm_target *t)
 	if (ret == -EAGAIN) {
 		spin_lock(&t->stats_lock);
 		t->stats.skipped_passes++;
+		t->stats.lock_yields += w->lock_yields;
 		spin_unlock(&t->stats_lock);
 	}
 	if (w->scanned && hm_want_flush(t))

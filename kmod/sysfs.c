@@ -10,7 +10,8 @@
  *   flush_tlb          whether passes flush the TLB by default (0 or 1)
  *   probes             each kprobe: active, inactive (no watch yet) or unavailable
  *   target_count       processes watched
- *   targets/<pid>/     one directory per watched process:
+ *   targets/<pid>/     one directory per watched process (targets/ and each
+ *                      directory in it 0500, every file 0400: root only):
  *     state            running or exited
  *     interval_ms      sampling period
  *     passes           passes done
@@ -19,6 +20,7 @@
  *     idle             bytes by idle age, one "bucket bytes" line each, and
  *                      the swapped-out bytes that keep their records
  *     alloc_retries    times a pass dropped the target's mmap lock to allocate
+ *     lock_yields      times a pass dropped it to let a waiting writer in
  */
 
 #include <linux/kobject.h>
@@ -182,6 +184,14 @@ static ssize_t alloc_retries_show(struct kobject *kobj, struct kobj_attribute *a
 	return sysfs_emit(buf, "%llu\n", st.alloc_retries);
 }
 
+static ssize_t lock_yields_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	struct hm_target_stats st;
+
+	hm_kobj_stats(kobj, &st);
+	return sysfs_emit(buf, "%llu\n", st.lock_yields);
+}
+
 /* What a target does is its watcher's business: root only, like the netlink side. */
 static struct kobj_attribute state_attr = __ATTR_RO_MODE(state, 0400);
 static struct kobj_attribute interval_ms_attr = __ATTR_RO_MODE(interval_ms, 0400);
@@ -190,6 +200,7 @@ static struct kobj_attribute tracked_bytes_attr = __ATTR_RO_MODE(tracked_bytes, 
 static struct kobj_attribute resident_bytes_attr = __ATTR_RO_MODE(resident_bytes, 0400);
 static struct kobj_attribute idle_attr = __ATTR_RO_MODE(idle, 0400);
 static struct kobj_attribute alloc_retries_attr = __ATTR_RO_MODE(alloc_retries, 0400);
+static struct kobj_attribute lock_yields_attr = __ATTR_RO_MODE(lock_yields, 0400);
 
 static struct attribute *hm_target_attrs[] = {
 	&state_attr.attr,
@@ -199,6 +210,7 @@ static struct attribute *hm_target_attrs[] = {
 	&resident_bytes_attr.attr,
 	&idle_attr.attr,
 	&alloc_retries_attr.attr,
+	&lock_yields_attr.attr,
 	NULL,
 };
 
@@ -214,6 +226,24 @@ const struct attribute_group *hm_target_groups[] = {
 struct kobject *hm_sysfs_targets_kobj(void)
 {
 	return hm_targets_kobj;
+}
+
+/*
+ * Which processes are watched is root's business too: sysfs makes every
+ * directory 0755, and a directory's name here is a watched PID. sysfs has no
+ * call to change a directory's mode (kernfs_setattr() is not exported), but
+ * sysfs_chmod_file() finds the node it changes by name, directory or file.
+ */
+static int hm_sysfs_dir_root_only(struct kobject *parent, const char *name)
+{
+	struct attribute dir = { .name = name };
+
+	return sysfs_chmod_file(parent, &dir, 0500);
+}
+
+int hm_sysfs_target_added(struct kobject *kobj)
+{
+	return hm_sysfs_dir_root_only(hm_targets_kobj, kobject_name(kobj));
 }
 
 int hm_sysfs_init(void)
@@ -233,8 +263,14 @@ int hm_sysfs_init(void)
 		ret = -ENOMEM;
 		goto err_group;
 	}
+	/* Before any target is added: no one else ever lists it. */
+	ret = hm_sysfs_dir_root_only(hm_kobj, kobject_name(hm_targets_kobj));
+	if (ret)
+		goto err_targets;
 	return 0;
 
+err_targets:
+	kobject_put(hm_targets_kobj);
 err_group:
 	sysfs_remove_group(hm_kobj, &hm_attr_group);
 err_put:

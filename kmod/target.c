@@ -361,6 +361,11 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 	ret = kobject_add(&t->kobj, hm_sysfs_targets_kobj(), "%d", pid_nr(pid));
 	if (ret)
 		goto out_unlock;
+	ret = hm_sysfs_target_added(&t->kobj);
+	if (ret) {
+		kobject_del(&t->kobj);
+		goto out_unlock;
+	}
 	hm_probes_start();
 	WRITE_ONCE(hm_nr_targets, hm_nr_targets + 1);
 	t->listed = true;

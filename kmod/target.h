@@ -36,6 +36,7 @@ struct hm_target_stats {
 	u64 untracked_pages;
 	u64 skipped_passes;	/* the target's mmap lock could not be had */
 	u64 alloc_retries;	/* times a pass dropped that lock to allocate */
+	u64 lock_yields;	/* times a pass dropped it for a waiting writer */
 };
 
 struct hm_target {

@@ -75,6 +75,7 @@ static const struct stats_field {
 	F(UNTRACKED_PAGES, untracked_pages, false),
 	F(EVENTS_LOST, events_lost, false),
 	F(SKIPPED_PASSES, skipped_passes, false),
+	F(LOCK_YIELDS, lock_yields, false),
 #undef F
 };
 

@@ -59,6 +59,7 @@ struct hm_stats {
 	uint64_t untracked_pages;
 	uint64_t events_lost;
 	uint64_t skipped_passes;
+	uint64_t lock_yields;
 	uint32_t flags;		/* HEAPMON_WATCH_F_* */
 	int8_t secondary_mmu;	/* 1 MMU notifiers registered, 0 never, -1 not said */
 };

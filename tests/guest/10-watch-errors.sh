@@ -56,6 +56,21 @@ expect_match "events --follow without CAP_SYS_ADMIN: EPERM" "$OUT" \
 run asuser 65534 heapmonctl status --json
 expect_match "non-root status sees the count, not the targets" "$OUT" \
 	'"target_count":1}$'
+# Nor does sysfs tell an unprivileged user which processes are watched:
+# targets/ and targets/<pid>/ are 0500, their files 0400 (root only).
+S=/sys/kernel/heapmon/targets
+expect_eq "sysfs modes: targets/, targets/<pid>/, a file" \
+	"$(stat -c %a $S $S/$WL $S/$WL/passes | tr '\n' ' ')" "500 500 400 "
+run asuser 65534 ls $S
+expect_match "non-root cannot list targets/" "$RC $OUT" "^1 .*Permission denied"
+run asuser 65534 ls $S/$WL
+expect_match "non-root cannot list targets/<pid>/" "$RC $OUT" "^1 .*Permission denied"
+run asuser 65534 cat $S/$WL/passes
+expect_match "non-root cannot read targets/<pid>/passes" "$RC $OUT" "^1 .*Permission denied"
+run asuser -c net_admin,sys_ptrace 65534 cat $S/$WL/state
+expect_match "not even with CAP_NET_ADMIN and CAP_SYS_PTRACE" "$RC $OUT" "^1 .*Permission denied"
+expect_eq "root lists targets/" "$(ls $S)" "$WL"
+expect_eq "root reads targets/<pid>/state" "$(cat $S/$WL/state)" running
 
 run heapmonctl unwatch $WL
 expect_eq "unwatch" "$RC" 0

@@ -49,7 +49,22 @@
  *              with mremap(MREMAP_FIXED); prints "moved OLD NEW LEN" (hex);
  *   split      drops the first 4 KiB page of every 2 MiB block of the first
  *              area (MADV_DONTNEED), which splits its huge pages; "split";
- *   collapse   MADV_COLLAPSE on the first area; prints "collapse RC".
+ *   collapse   MADV_COLLAPSE on the first area; prints "collapse RC";
+ *   storm=MS   for MS milliseconds, one thread populates 32 MiB of small
+ *              pages (MADV_POPULATE_WRITE, which holds the mmap lock for
+ *              reading all along) and drops them (MADV_DONTNEED), over and
+ *              over, while two others change the protection of 1 MiB
+ *              mappings of their own back and forth, so that a writer waits
+ *              for the lock most of the time (and no new reader gets it
+ *              then); prints "storm P W1 W2" (populate rounds, mprotect
+ *              calls of each writer);
+ *   writer=US  starts a thread that, every US microseconds, maps 64 KiB,
+ *              writes a page, makes it read-only and unmaps it: a writer of
+ *              the mmap lock that comes often but holds it briefly (it never
+ *              touches the areas); prints "writer". (An action, not an
+ *              option: heapmon puts its kprobes in at the first watch, and
+ *              QEMU's multi-threaded TCG can crash a guest whose other CPU
+ *              runs a function being probed meanwhile; see tests/vm/run.)
  */
 #define _GNU_SOURCE
 #include <errno.h>
@@ -318,6 +333,96 @@ static void start_sharers(int thread, int vmchild)
 
 static long touch_ms = 20;
 static long leak_kib;
+
+/* writer=US: a writer of the mmap lock, pausing US microseconds between rounds. */
+static void *writer_loop(void *arg)
+{
+	long us = (long)arg;
+	char *p;
+
+	for (;;) {
+		p = mmap(NULL, 16 * PAGE, PROT_READ | PROT_WRITE,
+			 MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+		if (p == MAP_FAILED)
+			exit(1);
+		p[0] = 1;
+		mprotect(p, PAGE, PROT_READ);
+		munmap(p, 16 * PAGE);
+		usleep(us);
+	}
+	return NULL;
+}
+
+struct storm {
+	char *base;
+	size_t len;
+	int populate;		/* populate and drop, or change protection */
+	struct timespec end;
+	long calls;
+};
+
+static int before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * storm=MS, until s->end, back to back: either populate a mapping (which
+ * holds the mmap lock for reading all along) and drop its pages again, or
+ * change a mapping's protection (a writer; each call a change, as one to the
+ * same protection would return at once).
+ */
+static void *storm_loop(void *arg)
+{
+	struct storm *s = arg;
+	struct timespec now;
+	long n = 0;
+
+	do {
+		if (s->populate) {
+			madvise(s->base, s->len, MADV_POPULATE_WRITE);
+			madvise(s->base, s->len, MADV_DONTNEED);
+		} else {
+			mprotect(s->base, s->len, n & 1 ? PROT_READ | PROT_WRITE : PROT_READ);
+		}
+		n++;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+	} while (before(&now, &s->end));
+	s->calls = n;
+	return NULL;
+}
+
+static void storm(long ms)
+{
+	struct storm s[3];
+	pthread_t t[3];
+	char *p;
+	int i;
+
+	p = mmap(NULL, 34UL << 20, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (p == MAP_FAILED)
+		exit(1);
+	madvise(p, 34UL << 20, MADV_NOHUGEPAGE);
+	memset(p + (32UL << 20), 1, 2UL << 20);
+	for (i = 0; i < 3; i++) {
+		s[i].populate = !i;
+		s[i].base = i ? p + (31UL << 20) + ((size_t)i << 20) : p;
+		s[i].len = i ? 1UL << 20 : 32UL << 20;
+		clock_gettime(CLOCK_MONOTONIC, &s[i].end);
+		s[i].end.tv_sec += ms / 1000;
+		s[i].end.tv_nsec += (ms % 1000) * 1000000;
+		if (s[i].end.tv_nsec >= 1000000000) {
+			s[i].end.tv_sec++;
+			s[i].end.tv_nsec -= 1000000000;
+		}
+	}
+	for (i = 0; i < 3; i++)
+		pthread_create(&t[i], NULL, storm_loop, &s[i]);
+	for (i = 0; i < 3; i++)
+		pthread_join(t[i], NULL);
+	munmap(p, 34UL << 20);
+	printf("storm %ld %ld %ld\n", s[0].calls, s[1].calls, s[2].calls);
+}
 static const char *truth;
 
 #ifndef MADV_COLLAPSE
@@ -372,6 +477,13 @@ static void do_action(void)
 		printf("split\n");
 	} else if (!strcmp(act, "collapse")) {
 		printf("collapse %d\n", madvise(a->base, a->len, MADV_COLLAPSE) ? errno : 0);
+	} else if (!strncmp(act, "storm=", 6)) {
+		storm(atol(act + 6));
+	} else if (!strncmp(act, "writer=", 7)) {
+		pthread_t t;
+
+		pthread_create(&t, NULL, writer_loop, (void *)atol(act + 7));
+		printf("writer\n");
 	}
 	fflush(stdout);
 }

@@ -17,6 +17,9 @@
  * of the socket's opener and of the sender, and fails with EPERM otherwise.
  * Joining HEAPMON_MCGRP_EVENTS needs CAP_SYS_ADMIN: its events show where
  * every target maps memory, and a group cannot ask for CAP_SYS_PTRACE.
+ * Nor does sysfs tell an unprivileged user which processes are watched:
+ * /sys/kernel/heapmon/targets/ and each targets/<pid>/ are mode 0500, their
+ * files 0400 (root only).
  *
  * PID namespaces: a PID in a request is read in the caller's PID namespace,
  * and replies give PIDs as the caller sees them. STATUS lists only the
@@ -131,6 +134,11 @@
  *         their records (not in RESIDENT_BYTES; in the idle buckets).
  *         Added in module version 0.4 without a protocol bump: an older
  *         module does not send it (read it as absent, not as 0 swapped).
+ *       HEAPMON_STATS_A_LOCK_YIELDS: NLA_U64, times a pass, all passes
+ *         together, let a waiting writer of the target's mmap lock (mmap,
+ *         munmap, mprotect, brk) in: it drops the lock between two 2 MiB
+ *         spans, takes it again and goes on from the next span. Added without
+ *         a protocol bump, as SWAPPED_BYTES: an older module does not send it.
  *       HEAPMON_STATS_A_SECONDARY_MMU: NLA_U8, 1 if MMU notifiers have been
  *         registered on the target's address space: something (KVM, VFIO,
  *         RDMA ODP, a GPU) mirrors its page tables, or did; the kernel
@@ -368,6 +376,7 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_FLAGS,
 	HEAPMON_STATS_A_SKIPPED_PASSES,
 	HEAPMON_STATS_A_SWAPPED_BYTES,
+	HEAPMON_STATS_A_LOCK_YIELDS,
 	HEAPMON_STATS_A_SECONDARY_MMU,
 	__HEAPMON_STATS_A_LAST
 };
