@@ -43,7 +43,7 @@ static unsigned int hm_max_flushes_per_sec = 100;
 static bool hm_flush_legacy;
 
 static DEFINE_SPINLOCK(hm_flush_lock);
-static cpumask_var_t hm_flush_begin_pass_mask;	/* CPUs the next round flushes */
+static cpumask_var_t hm_flush_pending_mask;	/* CPUs the next round flushes */
 static cpumask_var_t hm_flush_round_mask;	/* the round's copy: the work's own */
 static bool hm_flush_ready;		/* the mask exists and the work may run */
 static bool hm_flush_waiting;		/* requests wait for the next round */
@@ -103,11 +103,12 @@ static unsigned long hm_flush_delay(u64 now, unsigned int rate)
 
 static void hm_flush_work_fn(struct work_struct *work)
 {
-	unsigned int rate = READ_ONCE(hm_max_flushes_per_sec);
 	unsigned long delay;
+	unsigned int rate;
 	u64 now, seq;
 
 	spin_lock(&hm_flush_lock);
+	rate = READ_ONCE(hm_max_flushes_per_sec);
 	if (!hm_flush_waiting || !rate) {
 		spin_unlock(&hm_flush_lock);
 		return;
@@ -120,8 +121,8 @@ static void hm_flush_work_fn(struct work_struct *work)
 		queue_delayed_work(system_wq, &hm_flush_work, delay);
 		return;
 	}
-	cpumask_copy(hm_flush_round_mask, hm_flush_begin_pass_mask);
-	cpumask_clear(hm_flush_begin_pass_mask);
+	cpumask_copy(hm_flush_round_mask, hm_flush_pending_mask);
+	cpumask_clear(hm_flush_pending_mask);
 	hm_flush_waiting = false;
 	seq = hm_flush_next_seq++;
 	hm_flush_last_ns = now;
@@ -162,8 +163,8 @@ static void hm_flush_all_now(void)
  */
 u64 hm_flush_request(struct mm_struct *mm)
 {
-	unsigned int rate = READ_ONCE(hm_max_flushes_per_sec);
 	unsigned long delay = 0;
+	unsigned int rate;
 	bool queue = false;
 	u64 seq;
 
@@ -176,7 +177,12 @@ u64 hm_flush_request(struct mm_struct *mm)
 		return 0;
 
 	spin_lock(&hm_flush_lock);
-	cpumask_or(hm_flush_begin_pass_mask, hm_flush_begin_pass_mask, mm_cpumask(mm));
+	/*
+	 * Read under the lock: a cap raised from 0 meanwhile is either seen
+	 * here or finds hm_flush_waiting set in hm_flush_kick().
+	 */
+	rate = READ_ONCE(hm_max_flushes_per_sec);
+	cpumask_or(hm_flush_pending_mask, hm_flush_pending_mask, mm_cpumask(mm));
 	seq = hm_flush_next_seq;
 	if (rate)
 		delay = hm_flush_delay(ktime_get_ns(), rate);
@@ -254,10 +260,10 @@ MODULE_PARM_DESC(flush_legacy,
 
 int hm_flush_init(void)
 {
-	if (!zalloc_cpumask_var(&hm_flush_begin_pass_mask, GFP_KERNEL))
+	if (!zalloc_cpumask_var(&hm_flush_pending_mask, GFP_KERNEL))
 		return -ENOMEM;
 	if (!zalloc_cpumask_var(&hm_flush_round_mask, GFP_KERNEL)) {
-		free_cpumask_var(hm_flush_begin_pass_mask);
+		free_cpumask_var(hm_flush_pending_mask);
 		return -ENOMEM;
 	}
 	hm_flush_sec_start_ns = ktime_get_ns();
@@ -276,5 +282,5 @@ void hm_flush_uninit(void)
 	spin_unlock(&hm_flush_lock);
 	cancel_delayed_work_sync(&hm_flush_work);
 	free_cpumask_var(hm_flush_round_mask);
-	free_cpumask_var(hm_flush_begin_pass_mask);
+	free_cpumask_var(hm_flush_pending_mask);
 }
