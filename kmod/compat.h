@@ -46,6 +46,18 @@ static inline pmd_t hm_pmdp_get_lockless(pmd_t *pmdp)
 #endif
 
 /*
+ * inc_mm_tlb_gen() is hidden from modules (#ifndef MODULE in
+ * asm/tlbflush.h, 6.1 and 6.12): this is its body. A CPU switching back to
+ * the mm flushes its cached ASID when tlb_gen moved; the atomic is a full
+ * barrier, ordering the cleared accessed bits before the read of
+ * mm_cpumask() that follows.
+ */
+static inline void hm_mm_tlb_gen_bump(struct mm_struct *mm)
+{
+	atomic64_inc_return(&mm->context.tlb_gen);
+}
+
+/*
  * ptep_test_and_clear_young() and pmdp_test_and_clear_young() are not
  * exported. On x86 each is this one atomic bit operation, and neither
  * flushes the TLB.

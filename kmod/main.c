@@ -8,6 +8,7 @@
 
 #include <uapi/linux/heapmon.h>
 
+#include "flush.h"
 #include "heapmon.h"
 #include "netlink.h"
 #include "pages.h"
@@ -35,7 +36,8 @@ MODULE_PARM_DESC(max_memory_mb,
 
 /*
  * Without a flush, a CPU may keep using a cached translation after its
- * accessed bit was cleared, and a hot page would look idle. QEMU's software
+ * accessed bit was cleared, and a hot page would look idle (flush.c: how
+ * the flushes are coalesced and capped by max_flushes_per_sec). QEMU's software
  * TLB does not keep translations that way, so bench/tlb-flush cannot show
  * the error, only the cost (none measurable: see the README).
  */
@@ -96,9 +98,12 @@ static int __init heapmon_init(void)
 	ret = hm_pages_cache_init();
 	if (ret)
 		return ret;
-	ret = hm_targets_init();
+	ret = hm_flush_init();
 	if (ret)
 		goto err_cache;
+	ret = hm_targets_init();
+	if (ret)
+		goto err_flush;
 	ret = hm_sysfs_init();
 	if (ret)
 		goto err_targets;
@@ -113,6 +118,8 @@ err_sysfs:
 	hm_sysfs_uninit();
 err_targets:
 	hm_targets_uninit();
+err_flush:
+	hm_flush_uninit();
 err_cache:
 	hm_pages_cache_uninit();
 	return ret;
@@ -123,6 +130,7 @@ static void __exit heapmon_exit(void)
 	hm_netlink_uninit();
 	hm_targets_uninit();
 	hm_sysfs_uninit();
+	hm_flush_uninit();
 	hm_pages_cache_uninit();
 }
 

@@ -13,6 +13,7 @@
 #include <uapi/linux/heapmon.h>
 
 #include "compat.h"
+#include "flush.h"
 #include "heapmon.h"
 #include "history.h"
 #include "netlink.h"
@@ -126,6 +127,7 @@ static int hm_put_target_entry(struct hm_target *t, void *arg)
 static int hm_put_status(struct sk_buff *skb, bool privileged)
 {
 	struct hm_status_fill fill = { .skb = skb };
+	struct hm_flush_stats fs;
 	struct nlattr *targets;
 
 	if (nla_put_string(skb, HEAPMON_A_VERSION, HEAPMON_VERSION) ||
@@ -136,6 +138,14 @@ static int hm_put_status(struct sk_buff *skb, bool privileged)
 	    nla_put_u32(skb, HEAPMON_A_TARGET_COUNT, hm_target_count()) ||
 	    nla_put_u32(skb, HEAPMON_A_MAX_MEMORY_MB, hm_max_memory_mb) ||
 	    hm_put_u64(skb, HEAPMON_A_MEMORY_BYTES, hm_pages_memory_bytes(), HEAPMON_A_PAD))
+		return -EMSGSIZE;
+	hm_flush_read_stats(&fs);
+	if (nla_put_u32(skb, HEAPMON_A_MAX_FLUSHES_PER_SEC, fs.max_per_sec) ||
+	    nla_put_u32(skb, HEAPMON_A_FLUSHES_PER_SEC, fs.per_sec) ||
+	    hm_put_u64(skb, HEAPMON_A_FLUSH_ROUNDS, fs.rounds, HEAPMON_A_PAD) ||
+	    hm_put_u64(skb, HEAPMON_A_FLUSH_CPUS, fs.cpu_flushes, HEAPMON_A_PAD) ||
+	    hm_put_u64(skb, HEAPMON_A_FLUSH_DEFERRED, fs.deferred, HEAPMON_A_PAD) ||
+	    hm_put_u64(skb, HEAPMON_A_FLUSH_STALE_PASSES, fs.stale_passes, HEAPMON_A_PAD))
 		return -EMSGSIZE;
 	if (!privileged)
 		return 0;

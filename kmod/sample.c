@@ -35,12 +35,11 @@
 #include <linux/sched/mm.h>
 #include <linux/sched/task.h>
 #include <linux/slab.h>
-#include <linux/smp.h>
 #include <linux/swap.h>
 #include <linux/swapops.h>
-#include <asm/tlbflush.h>
 
 #include "compat.h"
+#include "flush.h"
 #include "heapmon.h"
 #include "history.h"
 #include "sample.h"
@@ -538,16 +537,6 @@ static void hm_sweep(struct hm_walk *w)
 	}
 }
 
-/*
- * Every CPU, not just mm_cpumask(): x86 clears a CPU's bit when it switches
- * away from the mm, but with PCID the CPU keeps the mm's translations and
- * uses them again when the target comes back.
- */
-static void hm_flush_tlb_local(void *unused)
-{
-	__flush_tlb_all();
-}
-
 static bool hm_want_flush(const struct hm_target *t)
 {
 	if (t->flags & HEAPMON_WATCH_F_FLUSH_TLB)
@@ -781,6 +770,7 @@ void hm_scan_pass(struct hm_target *t)
 	w->pass = t->stats.passes + 1;
 	w->walk = ++t->walks;
 	w->baseline = w->pass == 1;
+	hm_flush_begin_pass(t->flush_seq);
 	set = rcu_dereference_protected(t->regions, lockdep_is_held(&t->lock));
 	ret = hm_walk_mm(w, set ? set->nr : 0);
 	if (!ret)
@@ -791,8 +781,8 @@ void hm_scan_pass(struct hm_target *t)
 		t->stats.lock_yields += w->lock_yields;
 		spin_unlock(&t->stats_lock);
 	}
-	if (w->scanned && hm_want_flush(t))
-		on_each_cpu(hm_flush_tlb_local, NULL, true);
+	/* The flush goes out later, in a round shared with other targets. */
+	t->flush_seq = w->scanned && hm_want_flush(t) ? hm_flush_request(mm) : 0;
 	mutex_unlock(&t->lock);
 	kfree(w);
 out_mm:

@@ -8,6 +8,11 @@
  *   max_target_pages
  *   max_total_pages
  *   flush_tlb          whether passes flush the TLB by default (0 or 1)
+ *   max_flushes_per_sec  TLB flush rounds allowed a second (the parameter)
+ *   flushes_per_sec    flush rounds in the last whole second
+ *   flush_rounds       flush rounds since load; flush_cpus: CPUs they flushed
+ *   flush_deferred     passes whose flush waited for the cap
+ *   flush_stale_passes passes begun before their target's last flush was done
  *   probes             each kprobe: active, inactive (no watch yet) or unavailable
  *   target_count       processes watched
  *   targets/<pid>/     one directory per watched process (targets/ and each
@@ -28,6 +33,7 @@
 
 #include <uapi/linux/heapmon.h>
 
+#include "flush.h"
 #include "heapmon.h"
 #include "probes.h"
 #include "sysfs.h"
@@ -78,6 +84,23 @@ static ssize_t flush_tlb_show(struct kobject *kobj, struct kobj_attribute *attr,
 	return sysfs_emit(buf, "%d\n", READ_ONCE(hm_flush_tlb));
 }
 
+#define HM_FLUSH_ATTR(name, field, fmt)						\
+static ssize_t name##_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)	\
+{										\
+	struct hm_flush_stats fs;						\
+										\
+	hm_flush_read_stats(&fs);						\
+	return sysfs_emit(buf, fmt "\n", fs.field);				\
+}										\
+static struct kobj_attribute name##_attr = __ATTR_RO(name)
+
+HM_FLUSH_ATTR(max_flushes_per_sec, max_per_sec, "%u");
+HM_FLUSH_ATTR(flushes_per_sec, per_sec, "%u");
+HM_FLUSH_ATTR(flush_rounds, rounds, "%llu");
+HM_FLUSH_ATTR(flush_cpus, cpu_flushes, "%llu");
+HM_FLUSH_ATTR(flush_deferred, deferred, "%llu");
+HM_FLUSH_ATTR(flush_stale_passes, stale_passes, "%llu");
+
 static ssize_t probes_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
 	return hm_probes_show(buf);
@@ -108,6 +131,12 @@ static struct attribute *hm_attrs[] = {
 	&max_memory_mb_attr.attr,
 	&memory_bytes_attr.attr,
 	&flush_tlb_attr.attr,
+	&max_flushes_per_sec_attr.attr,
+	&flushes_per_sec_attr.attr,
+	&flush_rounds_attr.attr,
+	&flush_cpus_attr.attr,
+	&flush_deferred_attr.attr,
+	&flush_stale_passes_attr.attr,
 	&probes_attr.attr,
 	&target_count_attr.attr,
 	NULL,

@@ -62,6 +62,7 @@ struct hm_target {
 	u32 gen;			/* changes with every pass, never 0: dump consistency */
 	u64 walks;			/* page-table walks begun, finished or not */
 	unsigned int chunks_taken;	/* new chunks the last walk needed: its reserve */
+	u64 flush_seq;			/* the flush round the last pass asked for, or 0 */
 
 	atomic64_t faults;
 	atomic64_t first_faults;

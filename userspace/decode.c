@@ -210,6 +210,17 @@ int hm_decode_status(const struct hm_reply *r, void *status)
 		st->memory_bytes = nla_get_u64(tb[HEAPMON_A_MEMORY_BYTES]);
 	if (tb[HEAPMON_A_TARGET_COUNT])
 		st->target_count = nla_get_u32(tb[HEAPMON_A_TARGET_COUNT]);
+	if (tb[HEAPMON_A_FLUSH_ROUNDS] && tb[HEAPMON_A_MAX_FLUSHES_PER_SEC] &&
+	    tb[HEAPMON_A_FLUSHES_PER_SEC] && tb[HEAPMON_A_FLUSH_CPUS] &&
+	    tb[HEAPMON_A_FLUSH_DEFERRED] && tb[HEAPMON_A_FLUSH_STALE_PASSES]) {
+		st->has_flush = true;
+		st->max_flushes_per_sec = nla_get_u32(tb[HEAPMON_A_MAX_FLUSHES_PER_SEC]);
+		st->flushes_per_sec = nla_get_u32(tb[HEAPMON_A_FLUSHES_PER_SEC]);
+		st->flush_rounds = nla_get_u64(tb[HEAPMON_A_FLUSH_ROUNDS]);
+		st->flush_cpus = nla_get_u64(tb[HEAPMON_A_FLUSH_CPUS]);
+		st->flush_deferred = nla_get_u64(tb[HEAPMON_A_FLUSH_DEFERRED]);
+		st->flush_stale_passes = nla_get_u64(tb[HEAPMON_A_FLUSH_STALE_PASSES]);
+	}
 	if (tb[HEAPMON_A_TARGETS])
 		return hm_decode_targets(tb[HEAPMON_A_TARGETS], st);
 	return 0;

@@ -34,6 +34,13 @@ struct hm_status {
 	uint32_t max_memory_mb;
 	uint64_t memory_bytes;
 	uint32_t target_count;
+	bool has_flush;		/* the flush attributes were there (module 0.6 on) */
+	uint32_t max_flushes_per_sec;
+	uint32_t flushes_per_sec;
+	uint64_t flush_rounds;
+	uint64_t flush_cpus;
+	uint64_t flush_deferred;
+	uint64_t flush_stale_passes;
 	bool listed;		/* HEAPMON_A_TARGETS was there: the caller is privileged */
 	unsigned int n;
 	struct hm_target targets[HM_MAX_LISTED];

@@ -104,6 +104,12 @@ static const struct nla_policy hm_reply_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_FLAGS] = { .type = NLA_U32 },
 	[HEAPMON_A_STATE] = { .type = NLA_U32 },
 	[HEAPMON_A_PASSES] = { .type = NLA_U64 },
+	[HEAPMON_A_MAX_FLUSHES_PER_SEC] = { .type = NLA_U32 },
+	[HEAPMON_A_FLUSHES_PER_SEC] = { .type = NLA_U32 },
+	[HEAPMON_A_FLUSH_ROUNDS] = { .type = NLA_U64 },
+	[HEAPMON_A_FLUSH_CPUS] = { .type = NLA_U64 },
+	[HEAPMON_A_FLUSH_DEFERRED] = { .type = NLA_U64 },
+	[HEAPMON_A_FLUSH_STALE_PASSES] = { .type = NLA_U64 },
 };
 
 /* Parses a generic netlink message of heapmon's into r; returns 0 or -EBADMSG. */

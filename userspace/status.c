@@ -24,6 +24,16 @@ static void print_json(const struct hm_status *st)
 	json_u64(&j, "max_memory_mb", st->max_memory_mb);
 	json_u64(&j, "memory_bytes", st->memory_bytes);
 	json_u64(&j, "target_count", st->target_count);
+	if (st->has_flush) {
+		json_object_begin(&j, "flush");
+		json_u64(&j, "max_per_sec", st->max_flushes_per_sec);
+		json_u64(&j, "per_sec", st->flushes_per_sec);
+		json_u64(&j, "rounds", st->flush_rounds);
+		json_u64(&j, "cpus", st->flush_cpus);
+		json_u64(&j, "deferred", st->flush_deferred);
+		json_u64(&j, "stale_passes", st->flush_stale_passes);
+		json_object_end(&j);
+	}
 	/* Unprivileged callers are not told which processes are watched. */
 	if (st->listed)
 		hm_json_targets(&j, "targets", st);
@@ -38,6 +48,12 @@ static void print_table(const struct hm_status *st)
 	       st->max_targets, (unsigned long long)st->max_target_pages,
 	       (unsigned long long)st->max_total_pages, st->max_memory_mb);
 	printf("memory: %llu bytes of per-page records\n", (unsigned long long)st->memory_bytes);
+	if (st->has_flush)
+		printf("tlb flushes: %u/s (at most %u/s), %llu rounds on %llu CPUs, %llu passes deferred, %llu stale\n",
+		       st->flushes_per_sec, st->max_flushes_per_sec,
+		       (unsigned long long)st->flush_rounds, (unsigned long long)st->flush_cpus,
+		       (unsigned long long)st->flush_deferred,
+		       (unsigned long long)st->flush_stale_passes);
 	if (!st->target_count) {
 		printf("targets: none\n");
 		return;

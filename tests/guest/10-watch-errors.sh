@@ -55,7 +55,7 @@ expect_match "events --follow without CAP_SYS_ADMIN: EPERM" "$OUT" \
 	"^heapmonctl: events $WL: Operation not permitted"
 run asuser 65534 heapmonctl status --json
 expect_match "non-root status sees the count, not the targets" "$OUT" \
-	'"target_count":1}$'
+	'"target_count":1,"flush":\{[^}]*\}}$'
 # Nor does sysfs tell an unprivileged user which processes are watched:
 # targets/ and targets/<pid>/ are 0500, their files 0400 (root only).
 S=/sys/kernel/heapmon/targets

@@ -76,6 +76,19 @@
  *     HEAPMON_A_MAX_MEMORY_MB: NLA_U32, the max_memory_mb parameter
  *     HEAPMON_A_MEMORY_BYTES: NLA_U64, bytes of per-page records now held
  *       for all targets (counted against max_memory_mb)
+ *     TLB flushes after passes, machine-wide (added without a protocol bump:
+ *     a module older than 0.6 does not send them; read absent as unknown):
+ *     HEAPMON_A_MAX_FLUSHES_PER_SEC: NLA_U32, the max_flushes_per_sec
+ *       parameter: flush rounds allowed a second (0: none)
+ *     HEAPMON_A_FLUSHES_PER_SEC: NLA_U32, flush rounds in the last whole second
+ *     HEAPMON_A_FLUSH_ROUNDS: NLA_U64, flush rounds since the module loaded;
+ *       a round flushes the CPUs of every pass that asked since the last one
+ *     HEAPMON_A_FLUSH_CPUS: NLA_U64, CPUs flushed, summed over the rounds
+ *     HEAPMON_A_FLUSH_DEFERRED: NLA_U64, passes whose flush did not go out at
+ *       once (it joined a round already waiting for the cap)
+ *     HEAPMON_A_FLUSH_STALE_PASSES: NLA_U64, passes that began before the
+ *       round their target's last pass asked for was done: pages they found
+ *       idle may have been used through a translation cached in a TLB
  *     HEAPMON_A_TARGETS: NLA_NESTED, privileged callers only, one per target:
  *       0: NLA_NESTED
  *         HEAPMON_TARGET_A_PID: NLA_U32
@@ -323,6 +336,12 @@ enum heapmon_attr {
 	HEAPMON_A_MEMORY_BYTES,
 	HEAPMON_A_SAMPLE,
 	HEAPMON_A_HISTORY_UNIT_MS,
+	HEAPMON_A_MAX_FLUSHES_PER_SEC,
+	HEAPMON_A_FLUSHES_PER_SEC,
+	HEAPMON_A_FLUSH_ROUNDS,
+	HEAPMON_A_FLUSH_CPUS,
+	HEAPMON_A_FLUSH_DEFERRED,
+	HEAPMON_A_FLUSH_STALE_PASSES,
 	__HEAPMON_A_LAST
 };
 
