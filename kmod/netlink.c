@@ -487,7 +487,6 @@ static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cm
 
 	if (!hdr)
 		return NULL;
-	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, HEAPMON_A_PID, hm_ctx(cb)->nr)) {
 		genlmsg_cancel(skb, hdr);
 		return NULL;
@@ -495,15 +494,27 @@ static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cm
 	return hdr;
 }
 
+/*
+ * Ends a dump message that is sent, flagged NLM_F_DUMP_INTR when cb->seq
+ * moved since the last one. Only a message that is sent may consume the
+ * change: a cancelled one leaves it to NLMSG_DONE, which the core checks.
+ */
+static int hm_dump_send(struct sk_buff *skb, struct netlink_callback *cb, void *hdr)
+{
+	genl_dump_check_consistent(cb, hdr);
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
 /* Ends a dump message: 0 (the dump is over) when it holds no item. */
-static int hm_dump_end(struct sk_buff *skb, void *hdr, unsigned int items)
+static int hm_dump_end(struct sk_buff *skb, struct netlink_callback *cb, void *hdr,
+		       unsigned int items)
 {
 	if (!items) {
 		genlmsg_cancel(skb, hdr);
 		return 0;
 	}
-	genlmsg_end(skb, hdr);
-	return skb->len;
+	return hm_dump_send(skb, cb, hdr);
 }
 
 static int hm_put_region(struct sk_buff *skb, const struct hm_region *r)
@@ -555,7 +566,7 @@ static int hm_regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		items++;
 	}
 	mutex_unlock(&t->lock);
-	return hm_dump_end(skb, hdr, items);
+	return hm_dump_end(skb, cb, hdr, items);
 }
 
 /* Puts the pages of chunk c that pass the filter; 0 if none did. */
@@ -635,10 +646,9 @@ static int hm_pages_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	}
 	/* An empty message is still sent once, so that PASSES reaches the client. */
 	if (!items && ctx->sent)
-		return hm_dump_end(skb, hdr, 0);
+		return hm_dump_end(skb, cb, hdr, 0);
 	ctx->sent = true;
-	genlmsg_end(skb, hdr);
-	return skb->len;
+	return hm_dump_send(skb, cb, hdr);
 }
 
 static int hm_put_sample(struct sk_buff *skb, const struct hm_sample *s, u32 tier)
@@ -686,10 +696,9 @@ static int hm_history_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 	/* The first message goes out even when the history is empty (UNIT_MS). */
 	if (!items && ctx->sent)
-		return hm_dump_end(skb, hdr, 0);
+		return hm_dump_end(skb, cb, hdr, 0);
 	ctx->sent = true;
-	genlmsg_end(skb, hdr);
-	return skb->len;
+	return hm_dump_send(skb, cb, hdr);
 }
 
 static int hm_put_event(struct sk_buff *skb, const struct hm_event *ev)
@@ -743,7 +752,7 @@ static int hm_events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	} while (n == HM_EVENT_BATCH);
 full:
 	kfree(batch);
-	return hm_dump_end(skb, hdr, items);
+	return hm_dump_end(skb, cb, hdr, items);
 }
 
 /* Multicast of new events, from process context (a work item). */
