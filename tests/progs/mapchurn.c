@@ -2,7 +2,7 @@
 /*
  * mapchurn: a target whose region set keeps growing and shrinking.
  *
- *   mapchurn N MS [TARGETS-DIR]
+ *   mapchurn N MS [TARGETS-DIR [STRIDE-KIB [SIZE-KIB]]]
  *
  * Maps a sentinel page 64 MiB below the stack, above every other mapping
  * heapmon tracks (the mmap base is at least 128 MiB below the stack), so it is
@@ -12,7 +12,10 @@
  * shrinks at once), waits MS milliseconds. With TARGETS-DIR (heapmon's
  * /sys/kernel/heapmon/targets) each wait lasts until the file PID/passes in it
  * changes, polled every MS milliseconds: every pass then sees the set grown
- * or shrunk.
+ * or shrunk. STRIDE-KIB (8 unless given) spaces the mappings: 2048 puts
+ * each in a 2 MiB span of its own (N at most 24: they stay above the mmap
+ * base). SIZE-KIB (4 unless given, below STRIDE-KIB) sizes each mapping;
+ * every page of it is written.
  * Prints "sentinel 0xADDR" when the sentinel is in place.
  */
 #include <stdint.h>
@@ -61,45 +64,51 @@ static void wait_phase(const char *path, int ms)
 	while (read_passes(path) == first);
 }
 
-static void *map_at(uintptr_t addr)
+static void *map_at(uintptr_t addr, size_t size)
 {
-	void *p = mmap((void *)addr, 4096, PROT_READ | PROT_WRITE,
+	void *p = mmap((void *)addr, size, PROT_READ | PROT_WRITE,
 		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED_NOREPLACE, -1, 0);
+	size_t off;
 
 	if (p == MAP_FAILED || p != (void *)addr) {
 		perror("mapchurn: mmap");
 		exit(1);
 	}
-	*(volatile char *)p = 1;
+	for (off = 0; off < size; off += 4096)
+		((volatile char *)p)[off] = 1;
 	return p;
 }
 
 int main(int argc, char **argv)
 {
-	const uintptr_t page = 4096;
 	uintptr_t sentinel, low;
+	uintptr_t stride = 8192, size = 4096;
 	int local, n, ms, i;
 
 	char buf[256], *path = NULL;
 
-	if (argc != 3 && argc != 4) {
-		fprintf(stderr, "usage: mapchurn N MS [TARGETS-DIR]\n");
+	if (argc < 3 || argc > 6) {
+		fprintf(stderr, "usage: mapchurn N MS [TARGETS-DIR [STRIDE-KIB [SIZE-KIB]]]\n");
 		return 2;
 	}
 	if (argc > 3) {
 		snprintf(buf, sizeof(buf), "%s/%d/passes", argv[3], (int)getpid());
 		path = buf;
 	}
+	if (argc > 4)
+		stride = strtoul(argv[4], NULL, 0) << 10;
+	if (argc > 5)
+		size = strtoul(argv[5], NULL, 0) << 10;
 	n = atoi(argv[1]);
 	ms = atoi(argv[2]);
 	sentinel = (((uintptr_t)&local) & ~((uintptr_t)(2 << 20) - 1)) - (64 << 20);
-	low = sentinel - 2 * page * n;
-	map_at(sentinel);
+	low = sentinel - stride * n;
+	map_at(sentinel, 4096);
 	printf("sentinel 0x%lx\n", (unsigned long)sentinel);
 	fflush(stdout);
 	for (;;) {
 		for (i = 0; i < n; i++)
-			map_at(low + 2 * page * i);
+			map_at(low + stride * i, size);
 		wait_phase(path, ms);
 		if (munmap((void *)low, sentinel - low)) {
 			perror("mapchurn: munmap");
