@@ -43,9 +43,12 @@ heapmonctl unwatch $CH
 kill $CH
 
 # The same for PAGES, which reads the record store a few chunks at a time:
-# 24 mappings of 1 MiB, 2 MiB apart (a chunk each), come and go below the sentinel's
-# at every pass. A dump of their range (and the sentinel's chunk) holds 1 or
-# 25 chunks when it is of one shape; any other count must be flagged.
+# 24 mappings of 1 MiB, 2 MiB apart (a chunk each), come and go below the
+# sentinel's at every pass, mapped from the top down and unmapped at once.
+# Every state a pass can see is the sentinel's chunk and the M highest
+# mappings' chunks (a pass may come mid-way through the mapping): a dump of
+# their range whose chunks are not such a run (some low ones without the
+# ones above: the store shrank under it) must be flagged.
 mapchurn 24 20 /sys/kernel/heapmon/targets 2048 1024 > /tmp/churn29.out &
 CH=$!
 wait_for_line /tmp/churn29.out '^sentinel'
@@ -56,7 +59,7 @@ lo=$((sentinel - 24 * 2097152)) hi=$((sentinel + 4096))
 dumps=0 torn=0 silent=0 flagged=0 bad= end=$(($(date +%s) + 5))
 while [ "$(date +%s)" -lt $end ]; do
 	# CMD_PAGES 6, A_PID 8, A_ADDR_START 15, A_ADDR_END 16; items: A_CHUNK 18.
-	out=$(genlsend -d -b 4096 -s 15 -i 18 6 8:u32:$CH 15:u64:$lo 16:u64:$hi)
+	out=$(genlsend -d -b 4096 -s 15 -i 18 -k 2 6 8:u32:$CH 15:u64:$lo 16:u64:$hi)
 	dumps=$((dumps + 1))
 	case $out in
 	ok*) ;;
@@ -64,7 +67,7 @@ while [ "$(date +%s)" -lt $end ]; do
 	esac
 	set -- $out
 	[ "$8" = intr ] && flagged=$((flagged + 1))
-	if [ "$4" != 1 ] && [ "$4" != 25 ]; then
+	if [ "$7" != "$sentinel" ] || [ $((${10})) -ne $((sentinel - ($4 - 1) * 2097152)) ]; then
 		torn=$((torn + 1))
 		[ "$8" = intr ] || silent=$((silent + 1))
 	fi
@@ -76,9 +79,14 @@ expect_eq "no torn PAGES dump without NLM_F_DUMP_INTR ($torn torn, $flagged flag
 	fail "no slow PAGES dump was torn ($flagged of $dumps flagged): the case was not exercised"
 ok=0
 for i in 1 2 3 4 5; do
-	# One line per page: the sentinel's, and 256 in each of the 24 mappings.
-	n=$(heapmonctl pages $CH --start $lo --end $hi --json | grep -c '"addr"')
-	[ "$n" = 1 ] || [ "$n" = 6145 ] && ok=$((ok + 1))
+	# The 1 MiB units of the pages (the hex address less its last 5 digits):
+	# the sentinel's and, 2 MiB apart, those of the M highest mappings.
+	mibs=$(heapmonctl pages $CH --start $lo --end $hi --json |
+		sed -n 's/.*"addr":"\(0x[0-9a-f]*\)[0-9a-f]\{5\}".*/\1/p' | uniq)
+	n=$(printf '%s\n' "$mibs" | grep -c .)
+	top=$(($(printf '%s\n' "$mibs" | tail -n 1))) low=$(($(printf '%s\n' "$mibs" | head -n 1)))
+	[ $top -eq $((sentinel >> 20)) ] && [ $low -eq $((top - 2 * (n - 1))) ] &&
+		ok=$((ok + 1))
 done
 expect_eq "heapmonctl pages under churn: of one shape every time" "$ok" 5
 heapmonctl unwatch $CH

@@ -14,9 +14,9 @@
  * A slow dump reader: -b BYTES receives at most BYTES per recv (the kernel
  * then builds dump messages no larger), -s MS sleeps before every recv but
  * the first. -i TYPE counts the dump's top-level attributes of TYPE and adds
- * "M items last ADDR intr|nointr" to "ok": ADDR is the u64 attribute -k SUB
- * of the last item (0x0 without one), intr when a message or NLMSG_DONE had
- * NLM_F_DUMP_INTR.
+ * "M items last ADDR intr|nointr first ADDR" to "ok": ADDR is the u64
+ * attribute -k SUB of the last (first) item (0x0 without one), intr when a
+ * message or NLMSG_DONE had NLM_F_DUMP_INTR.
  */
 #include <errno.h>
 #include <linux/genetlink.h>
@@ -41,6 +41,7 @@ struct items {
 	int type;
 	int sub;
 	long count;
+	uint64_t first;
 	uint64_t last;
 };
 
@@ -65,6 +66,8 @@ static void count_items(struct nlmsghdr *nlh, struct items *it)
 			if ((sub->nla_type & NLA_TYPE_MASK) == it->sub &&
 			    sub->nla_len == NLA_HDRLEN + 8)
 				memcpy(&it->last, (char *)sub + NLA_HDRLEN, 8);
+		if (it->count == 1)
+			it->first = it->last;
 	}
 }
 
@@ -294,9 +297,10 @@ int main(int argc, char **argv)
 
 				if (!err) {
 					if (dump && it.type >= 0)
-						printf("ok %d messages %ld items last 0x%" PRIx64 " %s\n",
+						printf("ok %d messages %ld items last 0x%" PRIx64
+						       " %s first 0x%" PRIx64 "\n",
 						       messages, it.count, it.last,
-						       intr ? "intr" : "nointr");
+						       intr ? "intr" : "nointr", it.first);
 					else if (dump)
 						printf("ok %d messages\n", messages);
 					else

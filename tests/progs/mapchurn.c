@@ -7,9 +7,9 @@
  * Maps a sentinel page 64 MiB below the stack, above every other mapping
  * heapmon tracks (the mmap base is at least 128 MiB below the stack), so it is
  * the last region of every complete REGIONS dump. Then, forever: maps N
- * separate one-page mappings just below the sentinel (a page apart, so they
- * never merge), waits MS milliseconds, unmaps all N in one munmap (the set
- * shrinks at once), waits MS milliseconds. With TARGETS-DIR (heapmon's
+ * separate one-page mappings just below the sentinel, highest first (a page
+ * apart, so they never merge), waits MS milliseconds, unmaps all N in one
+ * munmap (the set shrinks at once), waits MS milliseconds. With TARGETS-DIR (heapmon's
  * /sys/kernel/heapmon/targets) each wait lasts until the file PID/passes in it
  * changes, polled every MS milliseconds: every pass then sees the set grown
  * or shrunk. STRIDE-KIB (8 unless given) spaces the mappings: 2048 puts
@@ -107,7 +107,8 @@ int main(int argc, char **argv)
 	printf("sentinel 0x%lx\n", (unsigned long)sentinel);
 	fflush(stdout);
 	for (;;) {
-		for (i = 0; i < n; i++)
+		/* From the top down: a pass meanwhile sees the highest ones only. */
+		for (i = n - 1; i >= 0; i--)
 			map_at(low + stride * i, size);
 		wait_phase(path, ms);
 		if (munmap((void *)low, sentinel - low)) {
