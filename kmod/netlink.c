@@ -335,16 +335,27 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 /* Dumps: REGIONS, PAGES, EVENTS. The cursor lives in cb->ctx. */
 
 /*
- * PAGES sends a copy of the records, taken when the dump starts: every
- * message is from the same pass however many passes run meanwhile.
+ * PAGES reads the records HM_PAGES_BATCH chunks at a time, each batch copied
+ * with the target's lock held for that copy only: a dump's memory and its
+ * hold on the lock stay bounded whatever the size of the record store. A
+ * batch copied but not sent yet waits here for the next message. A message's
+ * records are from one pass; the shape of the store (chunks added or
+ * dropped) is the dump's generation: a dump that reads across a change is
+ * flagged NLM_F_DUMP_INTR.
+ * 7 chunks: 15.5 KiB, one order-2 allocation, about one 16 KiB message's worth.
  */
-struct hm_pages_snap {
-	u64 passes;		/* the pass the records are from */
+#define HM_PAGES_BATCH 7
+
+struct hm_pages_batch {
 	u64 start;		/* the request's address range and idle filter */
 	u64 end;
 	u32 idle_min;
-	unsigned int nr;
-	struct hm_chunk c[];
+	u32 shape;		/* the store's shape when c was copied */
+	u64 passes;		/* the pass c is from */
+	unsigned int nr;	/* chunks in c */
+	unsigned int next;	/* the first not sent */
+	bool eof;		/* no chunk is left to copy */
+	struct hm_chunk c[HM_PAGES_BATCH];
 };
 
 /* HISTORY sends a copy too, taken when the dump starts. */
@@ -357,8 +368,10 @@ struct hm_history_snap {
 
 struct hm_dump_ctx {
 	struct hm_target *t;
-	u64 pos;		/* regions: index; pages, history: index in snap; events: seq */
-	struct hm_pages_snap *snap;	/* pages */
+	u64 pos;		/* regions: index; pages: next chunk index; history: index in
+				 * hsnap; events: seq
+				 */
+	struct hm_pages_batch *batch;	/* pages */
 	struct hm_history_snap *hsnap;	/* history */
 	pid_t nr;		/* the target, as the caller named it */
 	bool sent;		/* pages: the first message is out */
@@ -397,34 +410,11 @@ static int hm_dump_done(struct netlink_callback *cb)
 {
 	struct hm_dump_ctx *ctx = hm_ctx(cb);
 
-	kvfree(ctx->snap);
+	kvfree(ctx->batch);
 	kvfree(ctx->hsnap);
 	if (ctx->t)
 		hm_target_put(ctx->t);
 	return 0;
-}
-
-/* Copies the records of the chunks in [start, end) under the target's lock. */
-static struct hm_pages_snap *hm_pages_snapshot(struct hm_target *t, u64 start, u64 end)
-{
-	unsigned long first = start >> HM_CHUNK_SHIFT, last = (end - 1) >> HM_CHUNK_SHIFT;
-	struct hm_pages_snap *snap;
-	unsigned int n = 0;
-	unsigned long index;
-	struct hm_chunk *c;
-
-	mutex_lock(&t->lock);
-	xa_for_each_range(&t->pages.chunks, index, c, first, last)
-		n++;
-	snap = kvmalloc(struct_size(snap, c, n), GFP_KERNEL_ACCOUNT);
-	if (snap) {
-		snap->nr = 0;
-		xa_for_each_range(&t->pages.chunks, index, c, first, last)
-			snap->c[snap->nr++] = *c;
-		snap->passes = t->stats.passes;
-	}
-	mutex_unlock(&t->lock);
-	return snap;
 }
 
 static int hm_pages_dump_start(struct netlink_callback *cb)
@@ -447,17 +437,20 @@ static int hm_pages_dump_start(struct netlink_callback *cb)
 		ret = -EINVAL;
 		goto err_put;
 	}
-	ctx->snap = hm_pages_snapshot(ctx->t, start, end);
-	if (!ctx->snap) {
-		NL_SET_ERR_MSG(cb->extack,
-			       "no memory for a copy of the records: narrow the address range");
+	ctx->batch = kvmalloc(sizeof(*ctx->batch), GFP_KERNEL_ACCOUNT);
+	if (!ctx->batch) {
+		NL_SET_ERR_MSG(cb->extack, "no memory for a batch of records");
 		ret = -ENOMEM;
 		goto err_put;
 	}
-	ctx->snap->start = start;
-	ctx->snap->end = end;
-	ctx->snap->idle_min = attrs[HEAPMON_A_IDLE_MIN] ?
-			      nla_get_u32(attrs[HEAPMON_A_IDLE_MIN]) : 0;
+	ctx->batch->start = start;
+	ctx->batch->end = end;
+	ctx->batch->idle_min = attrs[HEAPMON_A_IDLE_MIN] ?
+			       nla_get_u32(attrs[HEAPMON_A_IDLE_MIN]) : 0;
+	ctx->batch->nr = 0;
+	ctx->batch->next = 0;
+	ctx->batch->eof = false;
+	ctx->pos = start >> HM_CHUNK_SHIFT;
 	return 0;
 
 err_put:
@@ -501,7 +494,6 @@ static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cm
 
 	if (!hdr)
 		return NULL;
-	genl_dump_check_consistent(cb, hdr);
 	if (nla_put_u32(skb, HEAPMON_A_PID, hm_ctx(cb)->nr)) {
 		genlmsg_cancel(skb, hdr);
 		return NULL;
@@ -509,15 +501,27 @@ static void *hm_dump_put(struct sk_buff *skb, struct netlink_callback *cb, u8 cm
 	return hdr;
 }
 
+/*
+ * Ends a dump message that is sent, flagged NLM_F_DUMP_INTR when cb->seq
+ * moved since the last one. Only a message that is sent may consume the
+ * change: a cancelled one leaves it to NLMSG_DONE, which the core checks.
+ */
+static int hm_dump_send(struct sk_buff *skb, struct netlink_callback *cb, void *hdr)
+{
+	genl_dump_check_consistent(cb, hdr);
+	genlmsg_end(skb, hdr);
+	return skb->len;
+}
+
 /* Ends a dump message: 0 (the dump is over) when it holds no item. */
-static int hm_dump_end(struct sk_buff *skb, void *hdr, unsigned int items)
+static int hm_dump_end(struct sk_buff *skb, struct netlink_callback *cb, void *hdr,
+		       unsigned int items)
 {
 	if (!items) {
 		genlmsg_cancel(skb, hdr);
 		return 0;
 	}
-	genlmsg_end(skb, hdr);
-	return skb->len;
+	return hm_dump_send(skb, cb, hdr);
 }
 
 static int hm_put_region(struct sk_buff *skb, const struct hm_region *r)
@@ -569,11 +573,11 @@ static int hm_regions_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 		items++;
 	}
 	mutex_unlock(&t->lock);
-	return hm_dump_end(skb, hdr, items);
+	return hm_dump_end(skb, cb, hdr, items);
 }
 
 /* Puts the pages of chunk c that pass the filter; 0 if none did. */
-static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_snap *snap,
+static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_batch *b,
 			const struct hm_chunk *c)
 {
 	u64 base = (u64)c->index << HM_CHUNK_SHIFT;
@@ -589,8 +593,8 @@ static int hm_put_chunk(struct sk_buff *skb, const struct hm_pages_snap *snap,
 	for_each_set_bit(i, c->present, c->huge ? 1 : HM_CHUNK_PAGES) {
 		u64 addr = base + ((u64)i << PAGE_SHIFT);
 
-		if (addr < snap->start || addr >= snap->end ||
-		    HEAPMON_REC_IDLE_PERIODS(c->rec[i]) < snap->idle_min)
+		if (addr < b->start || addr >= b->end ||
+		    HEAPMON_REC_IDLE_PERIODS(c->rec[i]) < b->idle_min)
 			continue;
 		__set_bit(i, bits);
 		n++;
@@ -626,33 +630,72 @@ cancel:
 	return -EMSGSIZE;
 }
 
+/* Copies the next chunks of the range, from the one at index ctx->pos on. */
+static void hm_pages_refill(struct hm_dump_ctx *ctx)
+{
+	struct hm_pages_batch *b = ctx->batch;
+	unsigned long last = (b->end - 1) >> HM_CHUNK_SHIFT;
+	struct hm_target *t = ctx->t;
+	unsigned long index;
+	struct hm_chunk *c;
+
+	b->nr = 0;
+	b->next = 0;
+	mutex_lock(&t->lock);
+	b->shape = t->pages.shape;
+	b->passes = t->stats.passes;
+	xa_for_each_range(&t->pages.chunks, index, c, ctx->pos, last) {
+		b->c[b->nr++] = *c;
+		if (b->nr == HM_PAGES_BATCH)
+			break;
+	}
+	mutex_unlock(&t->lock);
+	b->eof = b->nr < HM_PAGES_BATCH || b->c[b->nr - 1].index >= last;
+	if (b->nr)
+		ctx->pos = b->c[b->nr - 1].index + 1;
+}
+
 static int hm_pages_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 {
 	struct hm_dump_ctx *ctx = hm_ctx(cb);
-	struct hm_pages_snap *snap = ctx->snap;
+	struct hm_pages_batch *b = ctx->batch;
 	unsigned int items = 0;
 	void *hdr;
+	u64 passes;
 	int ret;
 
+	if (b->next == b->nr && !b->eof)
+		hm_pages_refill(ctx);
+	/* The message's pass and generation are those of its first batch. */
+	passes = b->passes;
+	cb->seq = b->shape;
 	hdr = hm_dump_put(skb, cb, HEAPMON_CMD_PAGES);
 	if (!hdr)
 		return -EMSGSIZE;
-	if (hm_put_u64(skb, HEAPMON_A_PASSES, snap->passes, HEAPMON_A_PAD)) {
+	if (hm_put_u64(skb, HEAPMON_A_PASSES, passes, HEAPMON_A_PAD)) {
 		genlmsg_cancel(skb, hdr);
 		return -EMSGSIZE;
 	}
-	for (; ctx->pos < snap->nr; ctx->pos++) {
-		ret = hm_put_chunk(skb, snap, &snap->c[ctx->pos]);
-		if (ret < 0)
+	for (;;) {
+		for (; b->next < b->nr; b->next++) {
+			ret = hm_put_chunk(skb, b, &b->c[b->next]);
+			if (ret < 0)
+				goto full;
+			items += ret;
+		}
+		if (b->eof)
 			break;
-		items += ret;
+		hm_pages_refill(ctx);
+		/* Another pass or shape: the batch waits for a message of its own. */
+		if (b->passes != passes || b->shape != cb->seq)
+			break;
 	}
+full:
 	/* An empty message is still sent once, so that PASSES reaches the client. */
-	if (!items && ctx->sent)
-		return hm_dump_end(skb, hdr, 0);
+	if (!items && ctx->sent && b->eof && b->next == b->nr)
+		return hm_dump_end(skb, cb, hdr, 0);
 	ctx->sent = true;
-	genlmsg_end(skb, hdr);
-	return skb->len;
+	return hm_dump_send(skb, cb, hdr);
 }
 
 static int hm_put_sample(struct sk_buff *skb, const struct hm_sample *s, u32 tier)
@@ -700,10 +743,9 @@ static int hm_history_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 			break;
 	/* The first message goes out even when the history is empty (UNIT_MS). */
 	if (!items && ctx->sent)
-		return hm_dump_end(skb, hdr, 0);
+		return hm_dump_end(skb, cb, hdr, 0);
 	ctx->sent = true;
-	genlmsg_end(skb, hdr);
-	return skb->len;
+	return hm_dump_send(skb, cb, hdr);
 }
 
 static int hm_put_event(struct sk_buff *skb, const struct hm_event *ev)
@@ -757,7 +799,7 @@ static int hm_events_dumpit(struct sk_buff *skb, struct netlink_callback *cb)
 	} while (n == HM_EVENT_BATCH);
 full:
 	kfree(batch);
-	return hm_dump_end(skb, hdr, items);
+	return hm_dump_end(skb, cb, hdr, items);
 }
 
 /* Multicast of new events, from process context (a work item). */

@@ -86,6 +86,7 @@ void hm_pages_init(struct hm_pages *pages)
 {
 	xa_init(&pages->chunks);
 	pages->nr_pages = 0;
+	pages->shape = 1;
 }
 
 void hm_pages_account(struct hm_pages *pages, long delta)
@@ -129,6 +130,7 @@ void hm_pages_clear(struct hm_pages *pages)
 	}
 	hm_pages_account(pages, -(long)pages->nr_pages);
 	xa_destroy(&pages->chunks);
+	hm_pages_reshaped(pages);
 }
 
 bool hm_pages_known(struct hm_pages *pages, unsigned long addr)

@@ -46,7 +46,15 @@ struct hm_chunk {
 struct hm_pages {
 	struct xarray chunks;		/* index: address >> HM_CHUNK_SHIFT */
 	unsigned long nr_pages;		/* 4 KiB units tracked or reserved (target lock) */
+	u32 shape;			/* changes when a chunk comes or goes, never 0 */
 };
+
+/* A chunk was added or dropped: a PAGES dump reading across it is torn. */
+static inline void hm_pages_reshaped(struct hm_pages *pages)
+{
+	if (!++pages->shape)
+		pages->shape = 1;
+}
 
 /* One record per page: touched:8 | idle:12 | age:12 (see the uapi header). */
 static inline u32 hm_rec_pack(u32 touched, u32 idle, u32 age)

@@ -165,14 +165,17 @@ static void hm_chunk_end(struct hm_walk *w)
 		/* Perhaps under the mmap lock: no reclaim for the xarray's node. */
 		old = xa_store(&w->t->pages.chunks, w->chunk_index, c,
 			       GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
-		if (!xa_is_err(old))
+		if (!xa_is_err(old)) {
+			hm_pages_reshaped(&w->t->pages);
 			return;
+		}
 		w->untracked += units;
 		hm_pages_account(&w->t->pages, -(long)units);
 	} else if (units) {
 		return;
 	} else if (!w->chunk_fresh) {
 		xa_erase(&w->t->pages.chunks, w->chunk_index);
+		hm_pages_reshaped(&w->t->pages);
 	}
 	hm_chunk_free(c);
 }
@@ -532,6 +535,7 @@ static void hm_sweep(struct hm_walk *w)
 		if (c->walk == w->walk)
 			continue;
 		xa_erase(&pages->chunks, index);
+		hm_pages_reshaped(pages);
 		hm_pages_account(pages, -(long)c->units);
 		hm_chunk_free(c);
 	}

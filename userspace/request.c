@@ -32,8 +32,6 @@ struct dump {
 	hm_reply_cb cb;
 	const struct hm_page_filter *filter;	/* pages */
 	uint64_t seq_min;			/* events */
-	bool have_passes;			/* pages: the pass of the first message */
-	uint64_t passes;
 	struct hm_history_info *info;		/* history */
 };
 
@@ -43,7 +41,6 @@ static int dump_run(struct dump *d)
 
 	for (tries = 0; tries < HM_DUMP_TRIES && ret == -EINTR; tries++) {
 		hm_array_clear(d->items);
-		d->have_passes = false;
 		ret = hm_nl_call(d->nl, d->request(d), d->cb, d);
 	}
 	return ret;
@@ -147,17 +144,15 @@ static int pages_cb(const struct hm_reply *r, void *arg)
 {
 	struct dump *d = arg;
 	struct nlattr *nla;
-	uint64_t passes;
 	int rem, ret;
 
+	/*
+	 * Each message's records are from one pass, the next message's perhaps
+	 * from a later one; a dump torn by chunks coming or going is flagged
+	 * NLM_F_DUMP_INTR and retried.
+	 */
 	if (!r->tb[HEAPMON_A_PASSES])
 		return -EBADMSG;
-	/* Every message must come from the same pass; else the data is torn. */
-	passes = nla_get_u64(r->tb[HEAPMON_A_PASSES]);
-	if (d->have_passes && passes != d->passes)
-		return -EINTR;
-	d->have_passes = true;
-	d->passes = passes;
 	nla_for_each_attr(nla, r->attrs, r->len, rem) {
 		if (nla_type(nla) != HEAPMON_A_CHUNK)
 			continue;

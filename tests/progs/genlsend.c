@@ -10,21 +10,66 @@
  * header that claims VALUE bytes, more than the message holds).
  * -d sends a dump request.
  * Prints "ok" (with "N messages" for a dump), or "error ERRNO-NAME: MESSAGE".
+ *
+ * A slow dump reader: -b BYTES receives at most BYTES per recv (the kernel
+ * then builds dump messages no larger), -s MS sleeps before every recv but
+ * the first. -i TYPE counts the dump's top-level attributes of TYPE and adds
+ * "M items last ADDR intr|nointr first ADDR" to "ok": ADDR is the u64
+ * attribute -k SUB of the last (first) item (0x0 without one), intr when a
+ * message or NLMSG_DONE had NLM_F_DUMP_INTR.
  */
 #include <errno.h>
 #include <linux/genetlink.h>
 #include <linux/netlink.h>
+#include <inttypes.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "errname.h"
 
 static char buf[1 << 16];
 static char rbuf[1 << 17];
+static size_t rlen = sizeof(rbuf);
+
+/* Items of type item_type in the dump, and the u64 attribute last_sub of the last one. */
+struct items {
+	int type;
+	int sub;
+	long count;
+	uint64_t first;
+	uint64_t last;
+};
+
+static void count_items(struct nlmsghdr *nlh, struct items *it)
+{
+	struct nlattr *nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
+	int rem = nlh->nlmsg_len - NLMSG_LENGTH(GENL_HDRLEN);
+
+	for (; rem >= NLA_HDRLEN && nla->nla_len >= NLA_HDRLEN && nla->nla_len <= rem;
+	     rem -= NLA_ALIGN(nla->nla_len),
+	     nla = (struct nlattr *)((char *)nla + NLA_ALIGN(nla->nla_len))) {
+		struct nlattr *sub = (struct nlattr *)((char *)nla + NLA_HDRLEN);
+		int srem = nla->nla_len - NLA_HDRLEN;
+
+		if ((nla->nla_type & NLA_TYPE_MASK) != it->type)
+			continue;
+		it->count++;
+		it->last = 0;
+		for (; srem >= NLA_HDRLEN && sub->nla_len >= NLA_HDRLEN && sub->nla_len <= srem;
+		     srem -= NLA_ALIGN(sub->nla_len),
+		     sub = (struct nlattr *)((char *)sub + NLA_ALIGN(sub->nla_len)))
+			if ((sub->nla_type & NLA_TYPE_MASK) == it->sub &&
+			    sub->nla_len == NLA_HDRLEN + 8)
+				memcpy(&it->last, (char *)sub + NLA_HDRLEN, 8);
+		if (it->count == 1)
+			it->first = it->last;
+	}
+}
 
 static struct nlattr *put_attr(struct nlmsghdr *nlh, int type, const void *data, int len)
 {
@@ -149,7 +194,7 @@ static int resolve(int fd, const char *name)
 		perror("genlsend: send");
 		exit(1);
 	}
-	len = recv(fd, rbuf, sizeof(rbuf), 0);
+	len = recv(fd, rbuf, rlen, 0);
 	nlh = (struct nlmsghdr *)rbuf;
 	if (len > 0 && nlh->nlmsg_type == GENL_ID_CTRL) {
 		struct nlattr *nla = (struct nlattr *)((char *)NLMSG_DATA(nlh) + GENL_HDRLEN);
@@ -171,9 +216,10 @@ int main(int argc, char **argv)
 	const char *family = "heapmon";
 	struct nlmsghdr *nlh = (struct nlmsghdr *)buf;
 	struct genlmsghdr *g;
-	int dump = 0, version = 1, one = 1, fd, id, c, messages = 0;
+	int dump = 0, version = 1, one = 1, fd, id, c, messages = 0, intr = 0, sleep_ms = 0;
+	struct items it = { .type = -1 };
 
-	while ((c = getopt(argc, argv, "f:dv:")) != -1) {
+	while ((c = getopt(argc, argv, "f:dv:b:s:i:k:")) != -1) {
 		switch (c) {
 		case 'f':
 			family = optarg;
@@ -183,6 +229,20 @@ int main(int argc, char **argv)
 			break;
 		case 'v':
 			version = atoi(optarg);
+			break;
+		case 'b':
+			rlen = strtoul(optarg, NULL, 0);
+			if (rlen < 1024 || rlen > sizeof(rbuf))
+				return 2;
+			break;
+		case 's':
+			sleep_ms = atoi(optarg);
+			break;
+		case 'i':
+			it.type = atoi(optarg);
+			break;
+		case 'k':
+			it.sub = atoi(optarg);
 			break;
 		default:
 			return 2;
@@ -215,21 +275,33 @@ int main(int argc, char **argv)
 		printf("error %s: send failed\n", errname(errno));
 		return 1;
 	}
-	for (;;) {
-		int len = recv(fd, rbuf, sizeof(rbuf), 0);
+	for (int first = 1;; first = 0) {
+		struct timespec ts = { sleep_ms / 1000, sleep_ms % 1000 * 1000000L };
+		int len;
+
+		if (!first && sleep_ms)
+			nanosleep(&ts, NULL);
+		len = recv(fd, rbuf, rlen, 0);
 
 		if (len < 0) {
 			printf("error %s: recv failed\n", errname(errno));
 			return 1;
 		}
 		for (nlh = (struct nlmsghdr *)rbuf; NLMSG_OK(nlh, len); nlh = NLMSG_NEXT(nlh, len)) {
+			if (nlh->nlmsg_flags & NLM_F_DUMP_INTR)
+				intr = 1;
 			if (nlh->nlmsg_type == NLMSG_ERROR || nlh->nlmsg_type == NLMSG_DONE) {
 				int err = *(int *)NLMSG_DATA(nlh);
 				size_t off = nlh->nlmsg_type == NLMSG_ERROR ?
 					     sizeof(struct nlmsgerr) : sizeof(int);
 
 				if (!err) {
-					if (dump)
+					if (dump && it.type >= 0)
+						printf("ok %d messages %ld items last 0x%" PRIx64
+						       " %s first 0x%" PRIx64 "\n",
+						       messages, it.count, it.last,
+						       intr ? "intr" : "nointr", it.first);
+					else if (dump)
 						printf("ok %d messages\n", messages);
 					else
 						printf("ok\n");
@@ -241,6 +313,8 @@ int main(int argc, char **argv)
 				return 1;
 			}
 			messages++;
+			if (it.type >= 0)
+				count_items(nlh, &it);
 		}
 	}
 }

@@ -181,7 +181,7 @@
  *     HEAPMON_A_ADDR_START, HEAPMON_A_ADDR_END: NLA_U64, only pages that
  *       start in [start, end); start must be below end (EINVAL)
  *   Each message: HEAPMON_A_PID, HEAPMON_A_PASSES (NLA_U64, the pass the
- *   data is from) and one or more
+ *   message's records are from) and one or more
  *     HEAPMON_A_CHUNK: NLA_NESTED, the pages of one 2 MiB-aligned span:
  *       HEAPMON_CHUNK_A_ADDR: NLA_U64, the span's first address
  *       HEAPMON_CHUNK_A_FLAGS: NLA_U32, HEAPMON_CHUNK_F_*
@@ -197,10 +197,13 @@
  *         when the reported page i is swapped out (a subset of BITMAP; never
  *         with HEAPMON_CHUNK_F_HUGE). Absent: every reported page is
  *         resident. Added without a protocol bump; older clients ignore it.
- *   The records are copied when the dump starts (about 2 KiB for each 2 MiB
- *   span of the range that holds a tracked page, charged to the caller;
- *   ENOMEM when that cannot be had), so every message is from the same
- *   pass, however many passes run while the dump is read.
+ *   The records are copied a few spans at a time (at most 7, 15.5 KiB per
+ *   open dump, charged to the caller; ENOMEM when that cannot be had), with
+ *   the target's lock held for that copy only: a later message may be from
+ *   a later pass. A dump that reads across a change of the store's shape (a
+ *   span gaining its first tracked page or losing its last) is flagged
+ *   NLM_F_DUMP_INTR, as is any dump whose data changed between its parts
+ *   (REGIONS, HISTORY): read it again.
  *
  * HEAPMON_CMD_EVENTS (dump)
  * -------------------------
