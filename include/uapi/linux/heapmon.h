@@ -151,14 +151,15 @@
  *         together, let a waiting writer of the target's mmap lock (mmap,
  *         munmap, mprotect, brk) in: it drops the lock between two 2 MiB
  *         spans, takes it again and goes on from the next span. Added without
- *         a protocol bump, as SWAPPED_BYTES: an older module does not send it.
+ *         a protocol bump in module version 0.6, as SWAPPED_BYTES: an older
+ *         module does not send it.
  *       HEAPMON_STATS_A_SECONDARY_MMU: NLA_U8, 1 if MMU notifiers have been
  *         registered on the target's address space: something (KVM, VFIO,
  *         RDMA ODP, a GPU) mirrors its page tables, or did; the kernel
  *         keeps the notifier list until the address space goes, so this
  *         stays 1 after the last one leaves. Accesses through a secondary
  *         MMU never set the accessed bits heapmon reads, so memory used
- *         only through it looks idle. Added in module version 0.5.1
+ *         only through it looks idle. Added in module version 0.6
  *         without a protocol bump; STATS only, not in regions.
  *
  * HEAPMON_CMD_REGIONS (dump)
