@@ -5,28 +5,41 @@
 # the sentinel, the last region of every complete dump) must be flagged
 # NLM_F_DUMP_INTR, and heapmonctl, which retries such dumps, must print
 # complete lists.
+# slow_dumps WHOLE GENLSEND-ARGS...: for 5 s, dumps read slowly with genlsend;
+# WHOLE (given genlsend's output words) says whether a dump came back whole.
+# Sets dumps, cut (not whole), silent (cut and not flagged), flagged, bad.
+slow_dumps() {
+	local whole=$1 out args
+	shift
+	args=$*		# words without spaces: set -- below reuses "$@"
+	dumps=0 cut=0 silent=0 flagged=0 bad= end=$(($(date +%s) + 5))
+	while [ "$(date +%s)" -lt $end ]; do
+		out=$(genlsend -d -b 4096 -s 15 $args)
+		dumps=$((dumps + 1))
+		case $out in
+		ok*) ;;
+		*) bad=$out; break ;;
+		esac
+		set -- $out
+		[ "$8" = intr ] && flagged=$((flagged + 1))
+		if ! $whole "$@"; then
+			cut=$((cut + 1))
+			[ "$8" = intr ] || silent=$((silent + 1))
+		fi
+	done
+}
+
 mapchurn 400 20 /sys/kernel/heapmon/targets > /tmp/churn29.out &
 CH=$!
 wait_for_line /tmp/churn29.out '^sentinel'
 sentinel=$(sed -n 's/^sentinel //p' /tmp/churn29.out)
 heapmonctl watch $CH -i 200 --detach >/dev/null
 wait_passes $CH 2
-dumps=0 short=0 silent=0 flagged=0 bad= end=$(($(date +%s) + 5))
-while [ "$(date +%s)" -lt $end ]; do
-	# CMD_REGIONS 5, A_PID 8; items: A_REGION 13, their REGION_A_START 2.
-	out=$(genlsend -d -b 4096 -s 15 -i 13 -k 2 5 8:u32:$CH)
-	dumps=$((dumps + 1))
-	case $out in
-	ok*) ;;
-	*) bad=$out; break ;;
-	esac
-	set -- $out
-	[ "$8" = intr ] && flagged=$((flagged + 1))
-	if [ "$7" != "$sentinel" ]; then
-		short=$((short + 1))
-		[ "$8" = intr ] || silent=$((silent + 1))
-	fi
-done
+# A whole REGIONS dump ends with the sentinel.
+regions_whole() { [ "$7" = "$sentinel" ]; }
+# CMD_REGIONS 5, A_PID 8; items: A_REGION 13, their REGION_A_START 2.
+slow_dumps regions_whole -i 13 -k 2 5 8:u32:$CH
+short=$cut
 expect_eq "slow REGIONS dumps all answered" "$bad" ""
 expect_eq "no dump short without NLM_F_DUMP_INTR ($short short, $flagged flagged of $dumps)" \
 	"$silent" 0
@@ -56,22 +69,12 @@ sentinel=$(sed -n 's/^sentinel //p' /tmp/churn29.out)
 heapmonctl watch $CH -i 200 --detach >/dev/null
 wait_passes $CH 2
 lo=$((sentinel - 24 * 2097152)) hi=$((sentinel + 4096))
-dumps=0 torn=0 silent=0 flagged=0 bad= end=$(($(date +%s) + 5))
-while [ "$(date +%s)" -lt $end ]; do
-	# CMD_PAGES 6, A_PID 8, A_ADDR_START 15, A_ADDR_END 16; items: A_CHUNK 18.
-	out=$(genlsend -d -b 4096 -s 15 -i 18 -k 2 6 8:u32:$CH 15:u64:$lo 16:u64:$hi)
-	dumps=$((dumps + 1))
-	case $out in
-	ok*) ;;
-	*) bad=$out; break ;;
-	esac
-	set -- $out
-	[ "$8" = intr ] && flagged=$((flagged + 1))
-	if [ "$7" != "$sentinel" ] || [ $((${10})) -ne $((sentinel - ($4 - 1) * 2097152)) ]; then
-		torn=$((torn + 1))
-		[ "$8" = intr ] || silent=$((silent + 1))
-	fi
-done
+# A whole PAGES dump ends with the sentinel's chunk and starts right below a
+# run of the mappings' chunks, 2 MiB apart.
+pages_whole() { [ "$7" = "$sentinel" ] && [ $((${10})) -eq $((sentinel - ($4 - 1) * 2097152)) ]; }
+# CMD_PAGES 6, A_PID 8, A_ADDR_START 15, A_ADDR_END 16; items: A_CHUNK 18.
+slow_dumps pages_whole -i 18 -k 2 6 8:u32:$CH 15:u64:$lo 16:u64:$hi
+torn=$cut
 expect_eq "slow PAGES dumps all answered" "$bad" ""
 expect_eq "no torn PAGES dump without NLM_F_DUMP_INTR ($torn torn, $flagged flagged of $dumps)" \
 	"$silent" 0

@@ -30,26 +30,12 @@ run() {
 	RC=$?
 }
 
-# hm_arm_probes: heapmon puts its kprobes in at the first watch; do it at
-# once, with an idle process, before a test starts its workloads. QEMU
-# 7.2's multi-threaded TCG crashes a guest when a kprobe goes into kernel
-# text another vCPU is running (tests/tcg/kprobe-repro; seen in the guest
-# suite as a call to address 0 from do_user_addr_fault when a test reloaded
-# heapmon and watched a faulting workload). Real CPUs do not need this.
-hm_arm_probes() {
-	sleep 600 &
-	heapmonctl watch $! --detach --no-flush-tlb >/dev/null 2>&1 &&
-		heapmonctl unwatch $! >/dev/null 2>&1
-	kill $! 2>/dev/null
-	wait $! 2>/dev/null
-	return 0
-}
-
-# insmod as the tests use it: heapmon.ko gets its kprobes in right away.
+# insmod as the tests use it: heapmon.ko gets its kprobes in right away,
+# before the test starts its workloads (tests/vm/arm-probes says why).
 insmod() {
 	command insmod "$@" || return
 	case $1 in
-	*/heapmon.ko) hm_arm_probes ;;
+	*/heapmon.ko) hm-arm-probes ;;
 	esac
 }
 
