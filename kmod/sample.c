@@ -232,6 +232,34 @@ static void hm_keep_range(struct hm_walk *w, unsigned long addr, unsigned long e
 		hm_keep_pte(w, addr);
 }
 
+/*
+ * The walk was abandoned at w->resume (the mmap lock could not be had again,
+ * or memory), perhaps inside the span being walked, which may straddle two
+ * mappings: the pages of the span it did not reach keep their records, and
+ * those of a huge page split since the last pass carry on with its record,
+ * as in hm_track_pte(). Without this they would be dropped with the span's
+ * end, and come back as new pages.
+ */
+static void hm_keep_rest(struct hm_walk *w)
+{
+	unsigned long start = w->chunk_index << HM_CHUNK_SHIFT;
+	unsigned long end = start + (1UL << HM_CHUNK_SHIFT);
+	unsigned long addr = clamp(w->resume, start, end);
+	unsigned int idx;
+
+	if (!w->chunk || w->cur_huge)
+		return;
+	if (!w->was_huge || bitmap_empty(w->cur, HM_CHUNK_PAGES)) {
+		hm_keep_range(w, addr, end);
+		return;
+	}
+	for (; addr < end; addr += PAGE_SIZE) {
+		idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+		if (!__test_and_set_bit(idx, w->cur))
+			w->chunk->rec[idx] = w->huge_rec;
+	}
+}
+
 /* Whether n more units may be tracked; counts them if so. */
 static bool hm_admit(struct hm_walk *w, unsigned int n)
 {
@@ -412,9 +440,14 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 		rcu_read_unlock();
 		return false;
 	}
-	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_bad(pmdval)) {
+	if (pmd_none(pmdval) || pmd_bad(pmdval)) {
 		rcu_read_unlock();
 		return true;
+	}
+	/* A migration entry since the caller looked: let it look again. */
+	if (!pmd_present(pmdval)) {
+		rcu_read_unlock();
+		return false;
 	}
 	pte = pte_offset_kernel(&pmdval, addr);
 	ptl = pte_lockptr(w->mm, &pmdval);
@@ -455,21 +488,23 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 		return;
 	/* Without a chunk (no memory, max_memory_mb) its pages are only counted. */
 	hm_chunk_begin(w, addr);
-	/* A huge page being migrated: its PMD is a migration entry meanwhile. */
-	if (is_pmd_migration_entry(pmdval)) {
-		hm_keep_range(w, addr, end);
-		return;
-	}
-	/* A PMD that changes under us (split, collapse) is looked at again. */
+	/*
+	 * A PMD that changes under us (split, collapse, a huge page becoming a
+	 * migration entry) is looked at again, from a fresh read each time.
+	 */
 	for (tries = 0; tries < 3; tries++) {
-		if (pmd_trans_huge(hm_pmdp_get_lockless(pmd))) {
+		/* A huge page being migrated: its PMD is a migration entry meanwhile. */
+		if (is_pmd_migration_entry(pmdval))
+			break;
+		if (pmd_trans_huge(pmdval)) {
 			if (hm_walk_huge_pmd(w, pmd))
 				return;
 		} else if (hm_walk_pte_table(w, pmd, addr, end)) {
 			return;
 		}
+		pmdval = hm_pmdp_get_lockless(pmd);
 	}
-	/* Still changing: keep what the last pass knew of this range. */
+	/* Migrating, or still changing: keep what the last pass knew of this range. */
 	hm_keep_range(w, addr, end);
 }
 
@@ -658,6 +693,8 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint, unsigned int rese
 	}
 	mmap_read_unlock(w->mm);
 out:
+	if (ret)
+		hm_keep_rest(w);
 	hm_chunk_end(w);
 	hm_reserve_free(w);
 	if (ret) {
