@@ -12,6 +12,7 @@
 #include "heapmon.h"
 #include "netlink.h"
 #include "pages.h"
+#include "probes.h"
 #include "sysfs.h"
 #include "target.h"
 
@@ -80,6 +81,12 @@ MODULE_PARM_DESC(prealloc_chunks,
 
 static int __init heapmon_init(void)
 {
+	struct hm_target_hooks hooks = {
+		.groups = hm_target_groups,
+		.added = hm_sysfs_target_added,
+		.listening = hm_netlink_has_listeners,
+		.notify = hm_netlink_notify_events,
+	};
 	int ret;
 
 	if (!hm_max_targets || !hm_max_target_pages || !hm_max_total_pages || !hm_max_memory_mb) {
@@ -101,23 +108,24 @@ static int __init heapmon_init(void)
 	ret = hm_flush_init();
 	if (ret)
 		goto err_cache;
-	ret = hm_targets_init();
-	if (ret)
-		goto err_flush;
 	ret = hm_sysfs_init();
 	if (ret)
-		goto err_targets;
-	ret = hm_netlink_init();
+		goto err_flush;
+	hooks.parent = hm_sysfs_targets_kobj();
+	ret = hm_targets_init(&hooks);
 	if (ret)
 		goto err_sysfs;
+	ret = hm_netlink_init();
+	if (ret)
+		goto err_targets;
 
 	pr_info("version %s loaded\n", HEAPMON_VERSION);
 	return 0;
 
-err_sysfs:
-	hm_sysfs_uninit();
 err_targets:
 	hm_targets_uninit();
+err_sysfs:
+	hm_sysfs_uninit();
 err_flush:
 	hm_flush_uninit();
 err_cache:
@@ -129,6 +137,7 @@ static void __exit heapmon_exit(void)
 {
 	hm_netlink_uninit();
 	hm_targets_uninit();
+	hm_probes_stop();
 	hm_sysfs_uninit();
 	hm_flush_uninit();
 	hm_pages_cache_uninit();

@@ -17,6 +17,7 @@
 #include "heapmon.h"
 #include "history.h"
 #include "netlink.h"
+#include "probes.h"
 #include "target.h"
 
 static struct genl_family hm_genl_family;
@@ -225,6 +226,8 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 				    "FLUSH_TLB and NO_FLUSH_TLB exclude each other");
 		return -EINVAL;
 	}
+	/* The probes go in before the first target, and stay (see probes.h). */
+	hm_probes_start();
 	return hm_target_watch(nr, interval_ms, flags, info->extack);
 }
 
@@ -299,7 +302,7 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	return 0;
 }
 
-static struct hm_target *hm_get_target(pid_t nr, struct netlink_ext_ack *extack)
+static struct hm_target *hm_nl_target(pid_t nr, struct netlink_ext_ack *extack)
 {
 	struct hm_target *t = hm_target_get(nr);
 
@@ -320,7 +323,7 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = hm_get_pid(info->attrs, info->extack, &nr);
 	if (ret)
 		return ret;
-	s.t = hm_get_target(nr, info->extack);
+	s.t = hm_nl_target(nr, info->extack);
 	if (!s.t)
 		return -ENOENT;
 	s.nr = nr;
@@ -397,7 +400,7 @@ static int hm_dump_start(struct netlink_callback *cb)
 	if (ret)
 		return ret;
 	memset(ctx, 0, sizeof(*ctx));
-	ctx->t = hm_get_target(nr, cb->extack);
+	ctx->t = hm_nl_target(nr, cb->extack);
 	if (!ctx->t)
 		return -ENOENT;
 	ctx->nr = nr;

@@ -39,14 +39,13 @@
 #include <linux/swapops.h>
 
 #include "compat.h"
-#include "flush.h"
 #include "heapmon.h"
-#include "history.h"
+#include "pages.h"
+#include "regions.h"
 #include "sample.h"
-#include "target.h"
 
 struct hm_walk {
-	struct hm_target *t;
+	struct hm_pages *pages;		/* the target's records */
 	struct mm_struct *mm;
 	u64 pass;
 	u64 walk;			/* stamps the chunks this walk visits */
@@ -129,7 +128,7 @@ static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
 {
 	struct hm_chunk *c;
 
-	if (w->chunk || w->reserve_dry || !hm_pages_may_track(&w->t->pages, 1))
+	if (w->chunk || w->reserve_dry || !hm_pages_may_track(w->pages, 1))
 		return true;
 	if (!w->nr_reserve) {
 		w->resume = addr;
@@ -138,7 +137,7 @@ static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
 	}
 	c = w->reserve[--w->nr_reserve];
 	w->taken++;
-	hm_chunk_set_owner(c, &w->t->pages, w->chunk_index);
+	hm_chunk_set_owner(c, w->pages, w->chunk_index);
 	w->chunk = c;
 	w->chunk_fresh = true;
 	return true;
@@ -155,7 +154,7 @@ static void hm_chunk_end(struct hm_walk *w)
 	w->chunk = NULL;
 	units = w->cur_huge ? HM_CHUNK_PAGES : bitmap_weight(w->cur, HM_CHUNK_PAGES);
 	/* hm_admit() counted the new pages: give back those that went. */
-	hm_pages_account(&w->t->pages, (long)units - c->units - (long)w->chunk_new);
+	hm_pages_account(w->pages, (long)units - c->units - (long)w->chunk_new);
 	c->units = units;
 	c->walk = w->walk;
 	WRITE_ONCE(c->huge, w->cur_huge);
@@ -163,19 +162,19 @@ static void hm_chunk_end(struct hm_walk *w)
 	bitmap_copy(c->swapped, w->cur_swapped, HM_CHUNK_PAGES);
 	if (w->chunk_fresh && units) {
 		/* Perhaps under the mmap lock: no reclaim for the xarray's node. */
-		old = xa_store(&w->t->pages.chunks, w->chunk_index, c,
+		old = xa_store(&w->pages->chunks, w->chunk_index, c,
 			       GFP_NOWAIT | __GFP_NOWARN | __GFP_ACCOUNT);
 		if (!xa_is_err(old)) {
-			hm_pages_reshaped(&w->t->pages);
+			hm_pages_reshaped(w->pages);
 			return;
 		}
 		w->untracked += units;
-		hm_pages_account(&w->t->pages, -(long)units);
+		hm_pages_account(w->pages, -(long)units);
 	} else if (units) {
 		return;
 	} else if (!w->chunk_fresh) {
-		xa_erase(&w->t->pages.chunks, w->chunk_index);
-		hm_pages_reshaped(&w->t->pages);
+		xa_erase(&w->pages->chunks, w->chunk_index);
+		hm_pages_reshaped(w->pages);
 	}
 	hm_chunk_free(c);
 }
@@ -194,7 +193,7 @@ static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 		return;
 	hm_chunk_end(w);
 
-	c = xa_load(&w->t->pages.chunks, index);
+	c = xa_load(&w->pages->chunks, index);
 	w->chunk = c;
 	w->chunk_fresh = false;
 	w->chunk_index = index;
@@ -233,10 +232,38 @@ static void hm_keep_range(struct hm_walk *w, unsigned long addr, unsigned long e
 		hm_keep_pte(w, addr);
 }
 
+/*
+ * The walk was abandoned at w->resume (the mmap lock could not be had again,
+ * or memory), perhaps inside the span being walked, which may straddle two
+ * mappings: the pages of the span it did not reach keep their records, and
+ * those of a huge page split since the last pass carry on with its record,
+ * as in hm_track_pte(). Without this they would be dropped with the span's
+ * end, and come back as new pages.
+ */
+static void hm_keep_rest(struct hm_walk *w)
+{
+	unsigned long start = w->chunk_index << HM_CHUNK_SHIFT;
+	unsigned long end = start + (1UL << HM_CHUNK_SHIFT);
+	unsigned long addr = clamp(w->resume, start, end);
+	unsigned int idx;
+
+	if (!w->chunk || w->cur_huge)
+		return;
+	if (!w->was_huge || bitmap_empty(w->cur, HM_CHUNK_PAGES)) {
+		hm_keep_range(w, addr, end);
+		return;
+	}
+	for (; addr < end; addr += PAGE_SIZE) {
+		idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+		if (!__test_and_set_bit(idx, w->cur))
+			w->chunk->rec[idx] = w->huge_rec;
+	}
+}
+
 /* Whether n more units may be tracked; counts them if so. */
 static bool hm_admit(struct hm_walk *w, unsigned int n)
 {
-	if (!hm_pages_reserve(&w->t->pages, n)) {
+	if (!hm_pages_reserve(w->pages, n)) {
 		w->untracked += n;
 		return false;
 	}
@@ -413,9 +440,14 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 		rcu_read_unlock();
 		return false;
 	}
-	if (pmd_none(pmdval) || !pmd_present(pmdval) || pmd_bad(pmdval)) {
+	if (pmd_none(pmdval) || pmd_bad(pmdval)) {
 		rcu_read_unlock();
 		return true;
+	}
+	/* A migration entry since the caller looked: let it look again. */
+	if (!pmd_present(pmdval)) {
+		rcu_read_unlock();
+		return false;
 	}
 	pte = pte_offset_kernel(&pmdval, addr);
 	ptl = pte_lockptr(w->mm, &pmdval);
@@ -456,21 +488,23 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 		return;
 	/* Without a chunk (no memory, max_memory_mb) its pages are only counted. */
 	hm_chunk_begin(w, addr);
-	/* A huge page being migrated: its PMD is a migration entry meanwhile. */
-	if (is_pmd_migration_entry(pmdval)) {
-		hm_keep_range(w, addr, end);
-		return;
-	}
-	/* A PMD that changes under us (split, collapse) is looked at again. */
+	/*
+	 * A PMD that changes under us (split, collapse, a huge page becoming a
+	 * migration entry) is looked at again, from a fresh read each time.
+	 */
 	for (tries = 0; tries < 3; tries++) {
-		if (pmd_trans_huge(hm_pmdp_get_lockless(pmd))) {
+		/* A huge page being migrated: its PMD is a migration entry meanwhile. */
+		if (is_pmd_migration_entry(pmdval))
+			break;
+		if (pmd_trans_huge(pmdval)) {
 			if (hm_walk_huge_pmd(w, pmd))
 				return;
 		} else if (hm_walk_pte_table(w, pmd, addr, end)) {
 			return;
 		}
+		pmdval = hm_pmdp_get_lockless(pmd);
 	}
-	/* Still changing: keep what the last pass knew of this range. */
+	/* Migrating, or still changing: keep what the last pass knew of this range. */
 	hm_keep_range(w, addr, end);
 }
 
@@ -527,7 +561,7 @@ static void hm_walk_range(struct hm_walk *w, unsigned long addr, unsigned long e
 /* Chunks no tracked mapping reaches any more (unmapped, shrunk) drop out. */
 static void hm_sweep(struct hm_walk *w)
 {
-	struct hm_pages *pages = &w->t->pages;
+	struct hm_pages *pages = w->pages;
 	struct hm_chunk *c;
 	unsigned long index;
 
@@ -539,15 +573,6 @@ static void hm_sweep(struct hm_walk *w)
 		hm_pages_account(pages, -(long)c->units);
 		hm_chunk_free(c);
 	}
-}
-
-static bool hm_want_flush(const struct hm_target *t)
-{
-	if (t->flags & HEAPMON_WATCH_F_FLUSH_TLB)
-		return true;
-	if (t->flags & HEAPMON_WATCH_F_NO_FLUSH_TLB)
-		return false;
-	return READ_ONCE(hm_flush_tlb);
 }
 
 /*
@@ -607,7 +632,7 @@ static void hm_walk_region_stop(struct hm_walk *w)
  * dropping the mmap lock. 0, or -EAGAIN (the lock could not be had: the set
  * is incomplete) or -ENOMEM; on error there is no set.
  */
-static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
+static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint, unsigned int reserve_hint)
 {
 	struct vm_area_struct *vma;
 	unsigned long addr = 0, start;
@@ -621,7 +646,7 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 	 * whose heap does not grow allocates and frees one chunk a pass, not a
 	 * full batch; a growing one gets full batches when it runs out.
 	 */
-	ret = hm_reserve_fill(w, max(w->t->chunks_taken, 1U));
+	ret = hm_reserve_fill(w, max(reserve_hint, 1U));
 	if (ret)
 		goto out;
 	if (!hm_mmap_read_trylock(w->mm)) {
@@ -668,9 +693,10 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint)
 	}
 	mmap_read_unlock(w->mm);
 out:
+	if (ret)
+		hm_keep_rest(w);
 	hm_chunk_end(w);
 	hm_reserve_free(w);
-	w->t->chunks_taken = w->taken;
 	if (ret) {
 		kvfree(w->set);
 		w->set = NULL;
@@ -680,115 +706,28 @@ out:
 	return 0;
 }
 
-static void hm_publish(struct hm_target *t, struct hm_walk *w, u64 start_ns)
+int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm_walk_args *args,
+		   struct hm_walk_result *res)
 {
-	struct hm_region_set *old = rcu_dereference_protected(t->regions,
-							      lockdep_is_held(&t->lock));
-	struct hm_hist hist = {};
-	struct hm_sample sample;
-	u64 tracked_bytes = 0;
-	unsigned int i;
-
-	hm_regions_carry(w->set, old);
-	for (i = 0; i < w->set->nr; i++) {
-		hm_hist_sum(&hist, &w->set->r[i].hist);
-		tracked_bytes += w->set->r[i].end - w->set->r[i].start;
-	}
-	rcu_assign_pointer(t->regions, w->set);
-	hm_target_bump_gen(t);
-	if (old)
-		kvfree_rcu(old, rcu);
-	hm_history_sample(&sample, w->pass, &hist);
-	spin_lock(&t->stats_lock);
-	t->stats.hist = hist;
-	t->stats.tracked_bytes = tracked_bytes;
-	t->stats.passes = w->pass;
-	t->stats.pass_pages = w->scanned;
-	t->stats.untracked_pages = w->untracked;
-	t->stats.alloc_retries += w->alloc_retries;
-	t->stats.lock_yields += w->lock_yields;
-	t->stats.pass_ns = ktime_get_ns() - start_ns;
-	hm_history_push(t->history, &sample);
-	spin_unlock(&t->stats_lock);
-}
-
-/* The target is gone: keep its last statistics until it is unwatched. */
-static void hm_target_gone(struct hm_target *t)
-{
-	if (READ_ONCE(t->exited))
-		return;
-	hm_target_event(t, HEAPMON_EVENT_EXIT, 0, 0, 0);
-	hm_target_set_mm(t, NULL);
-	WRITE_ONCE(t->exited, true);
-}
-
-/* A new address space (exec): what was known of the old one is void. */
-static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
-{
-	struct hm_region_set *old;
-
-	mutex_lock(&t->lock);
-	hm_pages_clear(&t->pages);
-	old = rcu_replace_pointer(t->regions, NULL, lockdep_is_held(&t->lock));
-	if (old)
-		kvfree_rcu(old, rcu);
-	spin_lock(&t->stats_lock);
-	t->stats.passes = 0;
-	hm_history_clear(t->history);
-	spin_unlock(&t->stats_lock);
-	hm_target_bump_gen(t);
-	mutex_unlock(&t->lock);
-	hm_target_set_mm(t, mm);
-	hm_target_event(t, HEAPMON_EVENT_EXEC, 0, 0, 0);
-}
-
-void hm_scan_pass(struct hm_target *t)
-{
-	struct task_struct *task;
-	struct mm_struct *mm = NULL;
-	struct hm_region_set *set;
 	struct hm_walk *w;
-	u64 start_ns;
 	int ret;
 
-	task = get_pid_task(t->pid, PIDTYPE_PID);
-	if (task) {
-		mm = hm_process_mm(task);
-		put_task_struct(task);
-	}
-	if (!mm) {
-		hm_target_gone(t);
-		return;
-	}
-	if (mm != READ_ONCE(t->mm))
-		hm_target_exec(t, mm);
-
+	memset(res, 0, sizeof(*res));
 	w = kzalloc(sizeof(*w), GFP_KERNEL);
 	if (!w)
-		goto out_mm;
-	w->t = t;
+		return -ENOMEM;
+	w->pages = pages;
 	w->mm = mm;
-
-	mutex_lock(&t->lock);
-	start_ns = ktime_get_ns();
-	w->pass = t->stats.passes + 1;
-	w->walk = ++t->walks;
-	w->baseline = w->pass == 1;
-	hm_flush_begin_pass(t->flush_seq);
-	set = rcu_dereference_protected(t->regions, lockdep_is_held(&t->lock));
-	ret = hm_walk_mm(w, set ? set->nr : 0);
-	if (!ret)
-		hm_publish(t, w, start_ns);
-	if (ret == -EAGAIN) {
-		spin_lock(&t->stats_lock);
-		t->stats.skipped_passes++;
-		t->stats.lock_yields += w->lock_yields;
-		spin_unlock(&t->stats_lock);
-	}
-	/* The flush goes out later, in a round shared with other targets. */
-	t->flush_seq = w->scanned && hm_want_flush(t) ? hm_flush_request(mm) : 0;
-	mutex_unlock(&t->lock);
+	w->pass = args->pass;
+	w->walk = args->walk;
+	w->baseline = args->pass == 1;
+	ret = hm_walk_mm(w, args->nr_regions, args->reserve);
+	res->set = w->set;
+	res->scanned = w->scanned;
+	res->untracked = w->untracked;
+	res->alloc_retries = w->alloc_retries;
+	res->lock_yields = w->lock_yields;
+	res->chunks_taken = w->taken;
 	kfree(w);
-out_mm:
-	mmput(mm);
+	return ret;
 }

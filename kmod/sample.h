@@ -1,10 +1,43 @@
 /* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The sampling walk: one pass over an address space's tracked mappings,
+ * updating the page records it is given and returning what it found. It
+ * knows nothing of targets; target.c decides when to walk and publishes the
+ * result.
+ */
 #ifndef _HEAPMON_SAMPLE_H
 #define _HEAPMON_SAMPLE_H
 
-struct hm_target;
+#include <linux/types.h>
 
-/* One sampling pass over the target's tracked memory; may sleep. */
-void hm_scan_pass(struct hm_target *t);
+struct hm_pages;
+struct hm_region_set;
+struct mm_struct;
+
+struct hm_walk_args {
+	u64 pass;			/* the target's pass number, from 1 (the baseline) */
+	u64 walk;			/* a number no earlier walk of these records had */
+	unsigned int nr_regions;	/* the last walk's region count: a size hint */
+	unsigned int reserve;		/* chunks to allocate up front: the last walk's need */
+};
+
+struct hm_walk_result {
+	struct hm_region_set *set;	/* the tracked mappings and their counts; NULL on error */
+	u64 scanned;			/* pages with a record visited */
+	u64 untracked;			/* pages seen that the limits left without one */
+	u64 alloc_retries;		/* times the mmap lock was dropped to allocate */
+	u64 lock_yields;		/* times it was dropped for a waiting writer */
+	unsigned int chunks_taken;	/* new chunks this walk needed */
+};
+
+/*
+ * Walks mm's tracked mappings under its mmap read lock, taken and dropped
+ * as writers wait, testing and clearing accessed bits into pages. 0, or
+ * -EAGAIN (the lock could not be had: no set) or -ENOMEM; the counters of
+ * res are filled either way. May sleep; the caller serializes walks of the
+ * same pages.
+ */
+int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm_walk_args *args,
+		   struct hm_walk_result *res);
 
 #endif /* _HEAPMON_SAMPLE_H */

@@ -20,12 +20,10 @@
 #include <linux/slab.h>
 #include <linux/wait_bit.h>
 
+#include "flush.h"
 #include "heapmon.h"
 #include "history.h"
-#include "netlink.h"
-#include "probes.h"
 #include "sample.h"
-#include "sysfs.h"
 #include "target.h"
 
 struct hlist_head *hm_mm_hash __read_mostly;
@@ -35,6 +33,8 @@ static LIST_HEAD(hm_targets);
 static DEFINE_MUTEX(hm_targets_lock);
 static unsigned int hm_nr_targets;
 static struct workqueue_struct *hm_wq;
+static struct hm_target_hooks hm_hooks;
+static struct kobj_type hm_target_ktype;
 /* Targets not yet released: module exit waits for the last kobject release. */
 static atomic_t hm_live_targets = ATOMIC_INIT(0);
 
@@ -51,7 +51,8 @@ static void hm_mm_hash_del(struct hm_target *t)
 		hlist_del_init_rcu(&t->mm_node);
 }
 
-void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm)
+/* The target's address space changed (exec) or went away (NULL). */
+static void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm)
 {
 	struct mm_struct *old;
 
@@ -94,34 +95,167 @@ static void hm_target_release(struct kobject *kobj)
 		wake_up_var(&hm_live_targets);
 }
 
-static const struct kobj_type hm_target_ktype = {
-	.release = hm_target_release,
-	.sysfs_ops = &kobj_sysfs_ops,
-	.default_groups = hm_target_groups,
-};
-
 void hm_target_put(struct hm_target *t)
 {
 	kobject_put(&t->kobj);
+}
+
+/* Under t->lock: the data dumps read changed. 0 means "no data" to netlink. */
+static void hm_target_bump_gen(struct hm_target *t)
+{
+	if (!++t->gen)
+		t->gen = 1;
+}
+
+/*
+ * The address space of task's thread group, with a reference (mmput), or
+ * NULL once every thread has left it.
+ */
+static struct mm_struct *hm_process_mm(struct task_struct *task)
+{
+	struct task_struct *thread;
+	struct mm_struct *mm = get_task_mm(task);
+
+	if (mm)
+		return mm;
+	/* A leader that called pthread_exit() has no mm; its threads do. */
+	rcu_read_lock();
+	for_each_thread(task, thread) {
+		mm = get_task_mm(thread);
+		if (mm)
+			break;
+	}
+	rcu_read_unlock();
+	return mm;
+}
+
+/* The target is gone: keep its last statistics until it is unwatched. */
+static void hm_target_gone(struct hm_target *t)
+{
+	if (READ_ONCE(t->exited))
+		return;
+	hm_target_event(t, HEAPMON_EVENT_EXIT, 0, 0, 0);
+	hm_target_set_mm(t, NULL);
+	WRITE_ONCE(t->exited, true);
+}
+
+/* A new address space (exec): what was known of the old one is void. */
+static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
+{
+	struct hm_region_set *old;
+
+	mutex_lock(&t->lock);
+	hm_pages_clear(&t->pages);
+	old = rcu_replace_pointer(t->regions, NULL, lockdep_is_held(&t->lock));
+	if (old)
+		kvfree_rcu(old, rcu);
+	spin_lock(&t->stats_lock);
+	t->stats.passes = 0;
+	hm_history_clear(t->history);
+	spin_unlock(&t->stats_lock);
+	hm_target_bump_gen(t);
+	mutex_unlock(&t->lock);
+	hm_target_set_mm(t, mm);
+	hm_target_event(t, HEAPMON_EVENT_EXEC, 0, 0, 0);
+}
+
+static bool hm_target_wants_flush(const struct hm_target *t)
+{
+	if (t->flags & HEAPMON_WATCH_F_FLUSH_TLB)
+		return true;
+	if (t->flags & HEAPMON_WATCH_F_NO_FLUSH_TLB)
+		return false;
+	return READ_ONCE(hm_flush_tlb);
+}
+
+/* Under t->lock: the walk's region set replaces the last, its counts the stats. */
+static void hm_target_publish(struct hm_target *t, u64 pass_nr, struct hm_walk_result *res,
+			      u64 start_ns)
+{
+	struct hm_region_set *old = rcu_dereference_protected(t->regions,
+							      lockdep_is_held(&t->lock));
+	struct hm_target_stats pass;
+	struct hm_sample sample;
+
+	hm_regions_carry(res->set, old);
+	rcu_assign_pointer(t->regions, res->set);
+	hm_target_bump_gen(t);
+	if (old)
+		kvfree_rcu(old, rcu);
+	hm_stats_of_walk(&pass, pass_nr, 0, res);
+	hm_history_sample(&sample, pass.passes, &pass.hist);
+	pass.pass_ns = ktime_get_ns() - start_ns;
+	spin_lock(&t->stats_lock);
+	hm_stats_add_pass(&t->stats, &pass);
+	hm_history_push(t->history, &sample);
+	spin_unlock(&t->stats_lock);
+}
+
+/* One pass: follow an exit or an exec, walk, publish, ask for the TLB flush. */
+static void hm_target_pass(struct hm_target *t)
+{
+	struct hm_walk_result res;
+	struct hm_walk_args args;
+	struct hm_region_set *set;
+	struct task_struct *task;
+	struct mm_struct *mm = NULL;
+	u64 start_ns;
+	int ret;
+
+	task = get_pid_task(t->pid, PIDTYPE_PID);
+	if (task) {
+		mm = hm_process_mm(task);
+		put_task_struct(task);
+	}
+	if (!mm) {
+		hm_target_gone(t);
+		return;
+	}
+	if (mm != READ_ONCE(t->mm))
+		hm_target_exec(t, mm);
+
+	mutex_lock(&t->lock);
+	start_ns = ktime_get_ns();
+	set = rcu_dereference_protected(t->regions, lockdep_is_held(&t->lock));
+	args = (struct hm_walk_args){
+		.pass = t->stats.passes + 1,
+		.walk = ++t->walks,
+		.nr_regions = set ? set->nr : 0,
+		.reserve = t->chunks_taken,
+	};
+	hm_flush_begin_pass(t->flush_seq);
+	ret = hm_sample_walk(mm, &t->pages, &args, &res);
+	t->chunks_taken = res.chunks_taken;
+	if (!ret)
+		hm_target_publish(t, args.pass, &res, start_ns);
+	if (ret == -EAGAIN) {
+		spin_lock(&t->stats_lock);
+		hm_stats_pass_skipped(&t->stats, &res);
+		spin_unlock(&t->stats_lock);
+	}
+	/* The flush goes out later, in a round shared with other targets. */
+	t->flush_seq = res.scanned && hm_target_wants_flush(t) ? hm_flush_request(mm) : 0;
+	mutex_unlock(&t->lock);
+	mmput(mm);
 }
 
 static void hm_pass_work(struct work_struct *work)
 {
 	struct hm_target *t = container_of(to_delayed_work(work), struct hm_target, pass_work);
 
-	hm_scan_pass(t);
+	hm_target_pass(t);
 	if (!READ_ONCE(t->exited))
 		queue_delayed_work(hm_wq, &t->pass_work, msecs_to_jiffies(t->interval_ms));
 }
 
 static void hm_notify_work(struct work_struct *work)
 {
-	hm_netlink_notify_events(container_of(work, struct hm_target, notify_work));
+	hm_hooks.notify(container_of(work, struct hm_target, notify_work));
 }
 
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr)
 {
-	if (hm_event_add(&t->events, kind, addr, len, old_addr) && hm_netlink_has_listeners())
+	if (hm_event_add(&t->events, kind, addr, len, old_addr) && hm_hooks.listening())
 		queue_work(hm_wq, &t->notify_work);
 }
 
@@ -269,24 +403,6 @@ static struct hm_target *hm_target_lookup_global(struct pid *pid)
 	return NULL;
 }
 
-struct mm_struct *hm_process_mm(struct task_struct *task)
-{
-	struct task_struct *thread;
-	struct mm_struct *mm = get_task_mm(task);
-
-	if (mm)
-		return mm;
-	/* A leader that called pthread_exit() has no mm; its threads do. */
-	rcu_read_lock();
-	for_each_thread(task, thread) {
-		mm = get_task_mm(thread);
-		if (mm)
-			break;
-	}
-	rcu_read_unlock();
-	return mm;
-}
-
 int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		    struct netlink_ext_ack *extack)
 {
@@ -358,15 +474,14 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		goto out_unlock;
 	}
 	/* sysfs is the same in every namespace: name it in the initial one. */
-	ret = kobject_add(&t->kobj, hm_sysfs_targets_kobj(), "%d", pid_nr(pid));
+	ret = kobject_add(&t->kobj, hm_hooks.parent, "%d", pid_nr(pid));
 	if (ret)
 		goto out_unlock;
-	ret = hm_sysfs_target_added(&t->kobj);
+	ret = hm_hooks.added(&t->kobj);
 	if (ret) {
 		kobject_del(&t->kobj);
 		goto out_unlock;
 	}
-	hm_probes_start();
 	WRITE_ONCE(hm_nr_targets, hm_nr_targets + 1);
 	t->listed = true;
 	list_add_tail(&t->node, &hm_targets);
@@ -427,8 +542,14 @@ int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack)
 	return 0;
 }
 
-int hm_targets_init(void)
+int hm_targets_init(const struct hm_target_hooks *hooks)
 {
+	hm_hooks = *hooks;
+	hm_target_ktype = (struct kobj_type){
+		.release = hm_target_release,
+		.sysfs_ops = &kobj_sysfs_ops,
+		.default_groups = hooks->groups,
+	};
 	hm_mm_hash_bits = ilog2(roundup_pow_of_two(hm_max_targets)) + 1;
 	hm_mm_hash = kvcalloc(1U << hm_mm_hash_bits, sizeof(*hm_mm_hash), GFP_KERNEL);
 	if (!hm_mm_hash)
@@ -455,7 +576,6 @@ void hm_targets_uninit(void)
 			break;
 		hm_target_destroy(t);
 	}
-	hm_probes_stop();
 	/* A dump or a sysfs reader may hold the last reference a little longer. */
 	wait_var_event(&hm_live_targets, !atomic_read(&hm_live_targets));
 	destroy_workqueue(hm_wq);

@@ -22,21 +22,24 @@
 #include "events.h"
 #include "pages.h"
 #include "regions.h"
+#include "stats.h"
 
+struct attribute_group;
 struct hm_history;
+struct hm_target;
 struct netlink_ext_ack;
 
-/* The last pass's results, read by STATS and sysfs under target->stats_lock. */
-struct hm_target_stats {
-	u64 passes;
-	u64 tracked_bytes;
-	struct hm_hist hist;
-	u64 pass_ns;
-	u64 pass_pages;
-	u64 untracked_pages;
-	u64 skipped_passes;	/* the target's mmap lock could not be had */
-	u64 alloc_retries;	/* times a pass dropped that lock to allocate */
-	u64 lock_yields;	/* times a pass dropped it for a waiting writer */
+/*
+ * What the layers above the registry give it at init (main.c fills it in):
+ * the registry calls none of them by name, so netlink, sysfs and the probes
+ * sit above it and it above the pass and the records.
+ */
+struct hm_target_hooks {
+	struct kobject *parent;			/* a target's sysfs directory goes in it */
+	const struct attribute_group **groups;	/* the files of that directory */
+	int (*added)(struct kobject *kobj);	/* the directory was just added */
+	bool (*listening)(void);		/* whether anyone wants events */
+	void (*notify)(struct hm_target *t);	/* multicasts t's new events; may sleep */
 };
 
 struct hm_target {
@@ -88,7 +91,7 @@ static inline bool hm_mm_maybe_watched(const struct mm_struct *mm)
 	return !hlist_empty(hm_mm_bucket(mm));
 }
 
-int hm_targets_init(void);
+int hm_targets_init(const struct hm_target_hooks *hooks);
 void hm_targets_uninit(void);
 
 int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
@@ -123,21 +126,5 @@ bool hm_target_secondary_mmu(struct hm_target *t);
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);
 /* Asks for a pass as soon as possible (the target may have exited). */
 void hm_target_kick(struct hm_target *t);
-
-/* Under t->lock: the data dumps read changed. 0 means "no data" to netlink. */
-static inline void hm_target_bump_gen(struct hm_target *t)
-{
-	if (!++t->gen)
-		t->gen = 1;
-}
-
-/*
- * The address space of task's thread group, with a reference (mmput), or
- * NULL once every thread has left it.
- */
-struct mm_struct *hm_process_mm(struct task_struct *task);
-
-/* Used by the pass: the target's address space changed or went away. */
-void hm_target_set_mm(struct hm_target *t, struct mm_struct *mm);
 
 #endif /* _HEAPMON_TARGET_H */

@@ -7,7 +7,9 @@
  *
  * AREA is KIND:MIB:PATTERN. KIND is brk (grown with sbrk), mmap (an
  * anonymous private mapping), thp (mmap + MADV_HUGEPAGE, 2 MiB aligned) or
- * nothp (mmap + MADV_NOHUGEPAGE), or sparse (MIB reserved with
+ * nothp (mmap + MADV_NOHUGEPAGE), stripes (mmap, 2 MiB aligned, cut into 1 MiB
+ * mappings of alternating MADV_NOHUGEPAGE and MADV_HUGEPAGE: small pages, and
+ * every 2 MiB span straddles two mappings), or sparse (MIB reserved with
  * MAP_NORESERVE, and only one page of every PATTERN MiB written: "64"). For
  * the other kinds PATTERN says which pages stay hot: "blockN"
  * makes every Nth 2 MiB-aligned block hot (so that huge pages never mix hot
@@ -58,6 +60,10 @@
  *              for the lock most of the time (and no new reader gets it
  *              then); prints "storm P W1 W2" (populate rounds, mprotect
  *              calls of each writer);
+ *   hold=MS    for MS milliseconds, changes the protection of 768 MiB of
+ *              resident shared memory back and forth, 0.5 to 2 ms apart, each call
+ *              holding the mmap lock for writing longer than a pass tries
+ *              for it; prints "hold N" (calls);
  *   writer=US  starts a thread that, every US microseconds, maps 64 KiB,
  *              writes a page, makes it read-only and unmaps it: a writer of
  *              the mmap lock that comes often but holds it briefly (it never
@@ -127,6 +133,20 @@ static int page_hot(const struct area *a, char *p)
 	}
 }
 
+/*
+ * Mappings of 1 MiB with alternating flags, so that every 2 MiB span of page
+ * tables (one chunk of heapmon's records) straddles two of them; too small
+ * for huge pages.
+ */
+static void stripe(char *p, size_t len)
+{
+	size_t off;
+
+	madvise(p, len, MADV_NOHUGEPAGE);
+	for (off = HUGE / 2; off < len; off += HUGE)
+		madvise(p + off, HUGE / 2, MADV_HUGEPAGE);
+}
+
 static char *map_area(const char *kind, size_t len)
 {
 	char *p;
@@ -161,6 +181,8 @@ static char *map_area(const char *kind, size_t len)
 		madvise(p, len, MADV_HUGEPAGE);
 	else if (!strcmp(kind, "nothp"))
 		madvise(p, len, MADV_NOHUGEPAGE);
+	else if (!strcmp(kind, "stripes"))
+		stripe(p, len);
 	else if (strcmp(kind, "mmap")) {
 		fprintf(stderr, "workload: unknown kind %s\n", kind);
 		exit(2);
@@ -357,6 +379,7 @@ struct storm {
 	char *base;
 	size_t len;
 	int populate;		/* populate and drop, or change protection */
+	int pause_us;		/* between two calls */
 	struct timespec end;
 	long calls;
 };
@@ -385,11 +408,47 @@ static void *storm_loop(void *arg)
 		} else {
 			mprotect(s->base, s->len, n & 1 ? PROT_READ | PROT_WRITE : PROT_READ);
 		}
+		/* From half to twice pause_us: kernels differ in when a reader gets in. */
+		if (s->pause_us)
+			usleep(s->pause_us / 2 + rand() % (s->pause_us * 3 / 2));
 		n++;
 		clock_gettime(CLOCK_MONOTONIC, &now);
 	} while (before(&now, &s->end));
 	s->calls = n;
 	return NULL;
+}
+
+static void storm_until(struct storm *s, long ms)
+{
+	clock_gettime(CLOCK_MONOTONIC, &s->end);
+	s->end.tv_sec += ms / 1000;
+	s->end.tv_nsec += (ms % 1000) * 1000000;
+	if (s->end.tv_nsec >= 1000000000) {
+		s->end.tv_sec++;
+		s->end.tv_nsec -= 1000000000;
+	}
+}
+
+/*
+ * hold=MS: for MS milliseconds, one thread changes the protection of 768 MiB
+ * of resident shared memory back and forth, 0.5 to 2 ms apart (at random):
+ * each call holds the mmap lock for writing for as long as it takes to
+ * rewrite 196608 PTEs (tens of milliseconds under TCG), longer than a pass
+ * tries for the lock. Shared, so that heapmon does not track it: the passes'
+ * time goes to the areas.
+ */
+static void hold(long ms)
+{
+	struct storm s = { .len = 768UL << 20, .pause_us = 1000 };
+
+	s.base = mmap(NULL, s.len, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	if (s.base == MAP_FAILED)
+		exit(1);
+	memset(s.base, 1, s.len);
+	storm_until(&s, ms);
+	storm_loop(&s);
+	munmap(s.base, s.len);
+	printf("hold %ld\n", s.calls);
 }
 
 static void storm(long ms)
@@ -408,13 +467,8 @@ static void storm(long ms)
 		s[i].populate = !i;
 		s[i].base = i ? p + (31UL << 20) + ((size_t)i << 20) : p;
 		s[i].len = i ? 1UL << 20 : 32UL << 20;
-		clock_gettime(CLOCK_MONOTONIC, &s[i].end);
-		s[i].end.tv_sec += ms / 1000;
-		s[i].end.tv_nsec += (ms % 1000) * 1000000;
-		if (s[i].end.tv_nsec >= 1000000000) {
-			s[i].end.tv_sec++;
-			s[i].end.tv_nsec -= 1000000000;
-		}
+		s[i].pause_us = 0;
+		storm_until(&s[i], ms);
 	}
 	for (i = 0; i < 3; i++)
 		pthread_create(&t[i], NULL, storm_loop, &s[i]);
@@ -479,6 +533,8 @@ static void do_action(void)
 		printf("collapse %d\n", madvise(a->base, a->len, MADV_COLLAPSE) ? errno : 0);
 	} else if (!strncmp(act, "storm=", 6)) {
 		storm(atol(act + 6));
+	} else if (!strncmp(act, "hold=", 5)) {
+		hold(atol(act + 5));
 	} else if (!strncmp(act, "writer=", 7)) {
 		pthread_t t;
 
