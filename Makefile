@@ -10,9 +10,9 @@
 #                   (tests/slow-on-debug: minutes each under KASAN and lockdep)
 # make demo         boot a VM and show heapmon at work
 # make bench        heapmon against its peers, one VM per kernel
-#                   (KERNELS="6.1 6.12 debug" by default); see README
+#                   (KERNELS="6.1 6.12 debug" by default); see bench/README.md
 # make bench-recorder  the allocation-site recorder against heaptrack and
-#                   massif, on the host (no VM, ~10 minutes); see README
+#                   massif, on the host (no VM, ~10 minutes); see bench/README.md
 # make checkpatch   kernel style (checkpatch --strict)
 # make sparse       static checking (make C=2; KDIR=... for one tree, else
 #                   Debian's 6.1 and 6.12 headers)
