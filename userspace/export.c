@@ -6,6 +6,7 @@
  * synced, then renamed over the old one, so that a scrape reads either the
  * old file or the new one, never half of one.
  */
+#define _GNU_SOURCE		/* mkostemp() */
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
