@@ -89,6 +89,13 @@ expect_eq "export --textfile: the target is in it" \
 	"$(grep -c "^heapmon_resident_bytes{pid=\"$WL\"," $D/heapmon.prom)" 1
 run heapmonctl export --textfile $D/missing
 expect_eq "export --textfile to a missing directory: status 1" "$RC" 1
+if [ -c /dev/full ]; then
+	heapmonctl export > /dev/full 2>/tmp/e33.err
+	expect_eq "export to a full disk (/dev/full): status 1, said" \
+		"$? $(grep -c 'No space left' /tmp/e33.err)" "1 1"
+else
+	fail "export to a full disk: no /dev/full in the VM"
+fi
 
 # The target exits: gone from the next export, counted as exited until unwatched.
 kill -CONT $WL
