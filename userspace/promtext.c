@@ -106,16 +106,19 @@ const char *hm_prom_label_value(const char *in, char *out, size_t len)
 
 	while (*s) {
 		n = utf8_char(s);
-		if (*s == '\\')
+		if (*s == '\\') {
 			put = "\\\\";
-		else if (*s == '"')
+		} else if (*s == '"') {
 			put = "\\\"";
-		else if (*s == '\n')
+		} else if (*s == '\n') {
 			put = "\\n";
-		else if (!n)
+		} else if (!n) {
 			put = "\xef\xbf\xbd";	/* U+FFFD, for one stray byte */
-		else
-			put = memcpy(one, s, n), one[n] = '\0', one;
+		} else {
+			memcpy(one, s, n);
+			one[n] = '\0';
+			put = one;
+		}
 		if (o + strlen(put) >= len)
 			break;
 		memcpy(out + o, put, strlen(put));
