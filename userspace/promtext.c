@@ -156,7 +156,7 @@ static const char *bucket_seconds(const struct hm_prom_target *t, unsigned int b
 static void write_module(FILE *f, const struct hm_status *st)
 {
 	char version[sizeof(st->version) * 6];
-	unsigned int running = 0;
+	unsigned int running = 0, exited = 0;
 	unsigned int i;
 
 	head(f, "heapmon_info", "gauge", "The loaded heapmon module's version and protocol.");
@@ -164,10 +164,13 @@ static void write_module(FILE *f, const struct hm_status *st)
 		hm_prom_label_value(st->version, version, sizeof(version)), st->protocol);
 	head(f, "heapmon_targets", "gauge",
 	     "Processes watched, by state (an exited one stays until unwatched).");
-	for (i = 0; i < st->n; i++)
+	/* From the list, which holds at most HM_MAX_LISTED of target_count. */
+	for (i = 0; i < st->n; i++) {
 		running += st->targets[i].state == HEAPMON_TARGET_RUNNING;
+		exited += st->targets[i].state == HEAPMON_TARGET_EXITED;
+	}
 	fprintf(f, "heapmon_targets{state=\"running\"} %u\n", running);
-	fprintf(f, "heapmon_targets{state=\"exited\"} %u\n", st->target_count - running);
+	fprintf(f, "heapmon_targets{state=\"exited\"} %u\n", exited);
 	head(f, "heapmon_max_targets", "gauge", "Most processes watched at once (max_targets).");
 	fprintf(f, "heapmon_max_targets %u\n", st->max_targets);
 	head(f, "heapmon_memory_bytes", "gauge", "Memory the module holds for per-page records.");
