@@ -32,6 +32,8 @@ static const struct subcommand subcommands[] = {
 	  "[--sample BYTES] [-i MS|--interval MS] [--no-watch] [--] CMD [ARGS...]" },
 	{ "attach", cmd_attach, "Load the allocation recorder into a running process and watch it",
 	  "PID [--sample BYTES] [--timeout SECONDS] [--json]" },
+	{ "export", cmd_export, "Print every target's statistics as Prometheus text, or write them for node_exporter",
+	  "[--textfile DIR] [--idle DURATION]" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -44,4 +44,8 @@ hm_host_pkgs() {
 	# The recorder's tests: programs linked with jemalloc and tcmalloc, and
 	# Debian's redis-server.
 	hm_need_pkgs libjemalloc-dev libgoogle-perftools-dev redis-server redis-tools
+	# heapmonctl export's tests: promtool (Debian ships it only in the
+	# prometheus package; not started: the tests run promtool alone) and
+	# systemd-analyze for contrib/'s units.
+	hm_need_pkgs prometheus systemd
 }
