@@ -44,4 +44,7 @@ hm_host_pkgs() {
 	# The recorder's tests: programs linked with jemalloc and tcmalloc, and
 	# Debian's redis-server.
 	hm_need_pkgs libjemalloc-dev libgoogle-perftools-dev redis-server redis-tools
+	# make deb and the packaging tests (tests/pkg): DKMS, debhelper, lintian,
+	# and man with groff to check heapmon(4).
+	hm_need_pkgs dpkg-dev debhelper dh-dkms dkms lintian man-db groff-base
 }
