@@ -3,6 +3,11 @@
 # make              build heapmon.ko (for KDIR) and heapmonctl
 # make module       build heapmon.ko only
 # make heapmonctl   build heapmonctl only (make STATIC=1 for a static binary)
+# make install      heapmon.ko (modules_install, for KDIR), heapmonctl, the
+#                   recorder and the manual pages; DESTDIR and PREFIX
+#                   (default /usr/local) are honoured
+# make deb          the Debian packages heapmon-dkms and heapmonctl, in
+#                   build/deb/ (tools/deb; see README, "On a real host")
 # make check        unit tests on the host, then the guest and torture suites
 #                   in VMs on 6.1, 6.12 and the debug kernel
 # make quick        the guest suite on 6.1 and 6.12 only (a few minutes)
@@ -19,6 +24,8 @@
 
 KDIR ?= /lib/modules/$(shell uname -r)/build
 PWD := $(shell pwd)
+PREFIX ?= /usr/local
+MANDIR ?= $(PREFIX)/share/man
 
 all: module heapmonctl
 
@@ -52,13 +59,28 @@ bench:
 bench-recorder:
 	@bench/recorder/run
 
-install: module heapmonctl
-	$(MAKE) -C $(KDIR) M=$(PWD) modules_install
-	$(MAKE) -C userspace install
+deb:
+	@tools/deb
+
+install: install-module install-userspace install-man
+
+# Into DESTDIR/lib/modules/KERNELRELEASE/ (INSTALL_MOD_PATH), as the kernel's
+# modules_install does, depmod included.
+install-module: module
+	$(MAKE) -C $(KDIR) M=$(PWD) INSTALL_MOD_PATH=$(DESTDIR) modules_install
+
+# heapmonctl in PREFIX/sbin, the recorder in PREFIX/lib/heapmon/ (where
+# heapmonctl looks: userspace/libpath.c), and what userspace generates.
+install-userspace: heapmonctl
+	$(MAKE) -C userspace install DESTDIR=$(DESTDIR) PREFIX=$(PREFIX)
+
+install-man:
+	install -D -m 0644 man/heapmon.4 $(DESTDIR)$(MANDIR)/man4/heapmon.4
 
 clean:
 	-$(MAKE) -C $(KDIR) M=$(PWD) clean
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check quick check-slow demo bench bench-recorder install clean
+.PHONY: all module sparse heapmonctl checkpatch check quick check-slow demo bench bench-recorder \
+	deb install install-module install-userspace install-man clean

@@ -48,4 +48,7 @@ hm_host_pkgs() {
 	# prometheus package; not started: the tests run promtool alone) and
 	# systemd-analyze for contrib/'s units.
 	hm_need_pkgs prometheus systemd
+	# make deb and the packaging tests (tests/pkg): DKMS, debhelper, lintian,
+	# and man with groff to check heapmon(4).
+	hm_need_pkgs dpkg-dev debhelper dh-dkms dkms lintian man-db groff-base
 }
