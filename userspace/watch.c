@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* heapmonctl watch: watch a target, and show its heap once per period until stopped. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "decode.h"
 #include "heat.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "subcommands.h"
@@ -309,28 +309,19 @@ static void show_detached(const struct watch *w)
 
 static int parse_args(int argc, char **argv, struct watch_args *a)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "detach", no_argument, NULL, 'D' },
-		{ "flush-tlb", no_argument, NULL, 'F' },
-		{ "no-flush-tlb", no_argument, NULL, 'N' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
-	while (!ret && (c = getopt_long(argc, argv, "i:d:jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "watch", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 'i':
 			a->opts.has_interval = true;
-			ret = parse_u32("interval", optarg, &a->opts.interval_ms);
+			a->opts.interval_ms = g.val;
 			break;
 		case 'd':
 			a->has_duration = true;
-			ret = parse_duration("duration", optarg, &a->duration_ms);
+			a->duration_ms = g.val;
 			break;
 		case 'k':
 			a->keep = true;
@@ -347,14 +338,11 @@ static int parse_args(int argc, char **argv, struct watch_args *a)
 		case 'j':
 			a->json = true;
 			break;
-		default:
-			return subcommand_usage("watch");
 		}
 	}
-	if (ret)
-		return ret;
-	if (optind + 1 != argc || a->opts.flags == HEAPMON_WATCH_F_ALL ||
-	    (a->detach && a->has_duration))
+	if (c < 0)
+		return g.status;
+	if (optind + 1 != argc)
 		return subcommand_usage("watch");
 	return parse_pid(argv[optind], &a->pid);
 }
