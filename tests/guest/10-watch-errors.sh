@@ -84,7 +84,7 @@ expect_eq "unwatch twice" "$OUT" \
 	"heapmonctl: unwatch $WL: No such file or directory: the process is not watched"
 run heapmonctl stats $WL
 expect_eq "stats of an unwatched process" "$OUT" \
-	"heapmonctl: stats $WL: No such file or directory: the process is not watched"
+	"heapmonctl: stats $WL: No such file or directory: the process is not watched; watch it first: 'heapmonctl watch $WL --detach'"
 
 # The max_targets limit.
 kill $WL
