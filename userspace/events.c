@@ -109,6 +109,9 @@ static int follow(struct events *ev, struct nl_sock *sk)
 				return ret;
 		}
 		print_batch(ev);
+		/* A reader gone (EPIPE) or a full disk ends the following; main() says why. */
+		if (fflush(stdout) || ferror(stdout))
+			return EXIT_FAIL;
 	}
 	return 0;
 }
