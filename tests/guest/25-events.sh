@@ -16,7 +16,7 @@ expect_match "mremap event: new address, length and old address" \
 	"^\\{\"seq\":[0-9]+,\"time_ns\":[0-9]+,\"kind\":\"mremap\",\"addr\":\"0x$new\",\"addr_int\":$((0x$new)),\"len\":$len,\"old_addr\":\"0x$old\",\"old_addr_int\":$((0x$old))\\}$"
 expect_eq "one mremap event" "$(printf '%s\n' "$events" | grep -c '"kind":"mremap"')" 1
 expect_match "the moved area is tracked at its new place, all resident" \
-	"$(heapmonctl regions $WL --json)" "\"start\":\"0x$new\",\"end\":\"0x[0-9a-f]+\",\"kind\":\"anon\",\"size\":$len,\"resident_bytes\":$len,"
+	"$(heapmonctl regions $WL --json)" "\"start\":\"0x$new\",\"start_int\":$((0x$new)),\"end\":\"0x[0-9a-f]+\",\"end_int\":[0-9]+,\"kind\":\"anon\",\"size\":$len,\"resident_bytes\":$len,"
 st=$(heapmonctl stats $WL --json)
 expect_eq "no event lost so far" "$(json_field "$st" events_lost)" 0
 
