@@ -21,7 +21,7 @@ say heapmonctl regions $W
 heapmonctl regions $W
 say "the coldest regions: idle for 10 periods or more"
 heapmonctl regions $W --json | sed -n \
-	's/.*"start":"\([^"]*\)","end":"\([^"]*\)".*"idle10_bytes":\([0-9]*\).*/\3 \1-\2/p' |
+	's/.*"start":"\([^"]*\)",.*"end":"\([^"]*\)".*"idle10_bytes":\([0-9]*\).*/\3 \1-\2/p' |
 	sort -n -r | head -n 3 | while read -r bytes range; do
 		printf '  %-32s %10d bytes idle >= 10 periods\n' "$range" "$bytes"
 	done

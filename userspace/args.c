@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -8,6 +7,7 @@
 
 #include "args.h"
 #include "nl.h"
+#include "options.h"
 #include "subcommands.h"
 
 #define DEC_DIGITS "0123456789"
@@ -115,36 +115,36 @@ int parse_duration(const char *what, const char *s, uint64_t *ms)
 }
 
 /* Options --json and --help: the index of the first operand, or -1 for a usage error. */
-static int parse_json_opts(int argc, char **argv, bool *json)
+static int parse_json_opts(int argc, char **argv, const char *cmd, bool *json)
 {
-	static const struct option opts[] = {
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	struct hm_getopt g;
 	int c;
 
 	*json = false;
-	while ((c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
-		if (c != 'j')
-			return -1;
+	hm_getopt_init(&g, cmd, argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0)
 		*json = true;
-	}
-	return optind;
+	return c < 0 ? -1 : optind;
 }
 
 int parse_json_only(int argc, char **argv, const char *cmd, bool *json)
 {
-	if (parse_json_opts(argc, argv, json) != argc)
+	int i = parse_json_opts(argc, argv, cmd, json);
+
+	if (i < 0)
+		return EXIT_USAGE;
+	if (i != argc)
 		return subcommand_usage(cmd);
 	return 0;
 }
 
 int parse_pid_json(int argc, char **argv, const char *cmd, uint32_t *pid, bool *json)
 {
-	int i = parse_json_opts(argc, argv, json);
+	int i = parse_json_opts(argc, argv, cmd, json);
 
-	if (i < 0 || i + 1 != argc)
+	if (i < 0)
+		return EXIT_USAGE;
+	if (i + 1 != argc)
 		return subcommand_usage(cmd);
 	return parse_pid(argv[i], pid);
 }

@@ -19,7 +19,6 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -37,6 +36,7 @@
 #include "inject.h"
 #include "libpath.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "subcommands.h"
@@ -622,36 +622,27 @@ static void show(const struct attach *at, bool already)
 
 static int parse_args(int argc, char **argv, struct attach_args *a)
 {
-	static const struct option opts[] = {
-		{ "sample", required_argument, NULL, 's' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
 	a->timeout_ms = TIMEOUT_DEFAULT_MS;
-	while (!ret && (c = getopt_long(argc, argv, "s:t:jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "attach", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 's':
 			a->has_sample = true;
-			ret = parse_u64("sample", optarg, &a->sample);
+			a->sample = g.val;
 			break;
 		case 't':
-			ret = parse_duration("timeout", optarg, &a->timeout_ms);
-			if (!ret && (!a->timeout_ms || a->timeout_ms > INT_MAX))
-				return subcommand_usage("attach");
+			a->timeout_ms = g.val;
 			break;
 		case 'j':
 			a->json = true;
 			break;
-		default:
-			return subcommand_usage("attach");
 		}
 	}
-	if (ret)
-		return ret;
+	if (c < 0)
+		return g.status;
 	if (optind + 1 != argc)
 		return subcommand_usage("attach");
 	return parse_pid(argv[optind], &a->pid);

@@ -1,9 +1,12 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <endian.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "decode.h"
 
@@ -369,8 +372,45 @@ int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 	return 0;
 }
 
+/*
+ * Whether /proc shows the PIDs of our own PID namespace: not when it was
+ * mounted by another (nsenter -p, unshare -p without a /proc of its own).
+ */
+static bool proc_is_ours(void)
+{
+	char buf[32];
+	ssize_t n = readlink("/proc/self", buf, sizeof(buf) - 1);
+
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	return (pid_t)strtol(buf, NULL, 10) == getpid();
+}
+
+bool hm_target_comm(const struct hm_target *t, char *buf, size_t len)
+{
+	char path[32];
+	FILE *f;
+	size_t n;
+
+	/* An exited target's PID may name another process by now. */
+	if (t->state != HEAPMON_TARGET_RUNNING || !proc_is_ours())
+		return false;
+	snprintf(path, sizeof(path), "/proc/%u/comm", t->pid);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	n = fread(buf, 1, len - 1, f);
+	fclose(f);
+	while (n && buf[n - 1] == '\n')
+		n--;
+	buf[n] = '\0';
+	return n > 0;
+}
+
 void hm_json_targets(struct json *j, const char *key, const struct hm_status *st)
 {
+	char comm[32];
 	unsigned int i;
 
 	json_array_begin(j, key);
@@ -379,6 +419,8 @@ void hm_json_targets(struct json *j, const char *key, const struct hm_status *st
 		json_u64(j, "pid", st->targets[i].pid);
 		json_str(j, "state", hm_state_name(st->targets[i].state));
 		json_u64(j, "interval_ms", st->targets[i].interval_ms);
+		if (hm_target_comm(&st->targets[i], comm, sizeof(comm)))
+			json_str(j, "comm", comm);
 		json_object_end(j);
 	}
 	json_array_end(j);
@@ -431,9 +473,11 @@ void hm_json_event(struct json *j, const struct hm_event *e)
 void hm_print_targets(const struct hm_status *st)
 {
 	unsigned int i;
+	char comm[32];
 
-	printf("%8s  %-8s  %s\n", "PID", "STATE", "INTERVAL");
+	printf("%8s  %-16s  %-8s  %s\n", "PID", "COMMAND", "STATE", "INTERVAL");
 	for (i = 0; i < st->n; i++)
-		printf("%8u  %-8s  %u ms\n", st->targets[i].pid,
+		printf("%8u  %-16s  %-8s  %u ms\n", st->targets[i].pid,
+		       hm_target_comm(&st->targets[i], comm, sizeof(comm)) ? comm : "-",
 		       hm_state_name(st->targets[i].state), st->targets[i].interval_ms);
 }

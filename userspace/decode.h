@@ -154,5 +154,11 @@ void hm_json_event(struct json *j, const struct hm_event *e);
 
 /* The PID STATE INTERVAL table of st's targets. */
 void hm_print_targets(const struct hm_status *st);
+/*
+ * A running target's command name from /proc/PID/comm, into buf; false when
+ * it cannot be told: the target exited (its PID may be reused), is gone, or
+ * /proc belongs to another PID namespace than ours.
+ */
+bool hm_target_comm(const struct hm_target *t, char *buf, size_t len);
 
 #endif

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* heapmonctl events: a target's heap events, and with --follow new ones as they happen. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -11,6 +10,7 @@
 #include "array.h"
 #include "decode.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "subcommands.h"
@@ -109,28 +109,27 @@ static int follow(struct events *ev, struct nl_sock *sk)
 				return ret;
 		}
 		print_batch(ev);
+		/* A reader gone (EPIPE) or a full disk ends the following; main() says why. */
+		if (fflush(stdout) || ferror(stdout))
+			return EXIT_FAIL;
 	}
 	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct events *ev)
 {
-	static const struct option opts[] = {
-		{ "follow", no_argument, NULL, 'f' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
+	struct hm_getopt g;
 	int c;
 
-	while ((c = getopt_long(argc, argv, "fjh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "events", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		if (c == 'f')
 			ev->follow = true;
 		else if (c == 'j')
 			ev->json = true;
-		else
-			return subcommand_usage("events");
 	}
+	if (c < 0)
+		return g.status;
 	if (optind + 1 != argc)
 		return subcommand_usage("events");
 	return parse_pid(argv[optind], &ev->pid);

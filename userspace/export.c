@@ -21,6 +21,7 @@
 #include "decode.h"
 #include "histcalc.h"
 #include "nl.h"
+#include "options.h"
 #include "promtext.h"
 #include "request.h"
 #include "subcommands.h"
@@ -36,48 +37,26 @@ struct export {
 
 static int parse_args(int argc, char **argv, struct export *e)
 {
-	static const struct option opts[] = {
-		{ "textfile", required_argument, NULL, 't' },
-		{ "idle", required_argument, NULL, 'I' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
-	while (!ret && (c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "export", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 't':
-			e->dir = optarg;
+			e->dir = g.arg;
 			break;
 		case 'I':
 			e->has_idle = true;
-			ret = parse_duration("idle threshold", optarg, &e->idle_ms);
+			e->idle_ms = g.val;
 			break;
-		default:
-			return subcommand_usage("export");
 		}
 	}
-	if (!ret && optind != argc)
+	if (c < 0)
+		return g.status;
+	if (optind != argc)
 		return subcommand_usage("export");
-	return ret;
-}
-
-/* /proc/PID/comm without its newline; false when the process is gone. */
-static bool read_comm(uint32_t pid, char *buf, size_t len)
-{
-	char path[32];
-	FILE *f;
-	bool ok;
-
-	snprintf(path, sizeof(path), "/proc/%u/comm", pid);
-	f = fopen(path, "re");
-	if (!f)
-		return false;
-	ok = fgets(buf, len, f) != NULL;
-	fclose(f);
-	if (ok)
-		buf[strcspn(buf, "\n")] = '\0';
-	return ok;
+	return 0;
 }
 
 /*
@@ -88,6 +67,7 @@ static int gather_target(struct hm_nl *nl, const struct export *e, uint32_t pid,
 			 struct hm_prom_target *t, struct hm_array *samples)
 {
 	struct hm_history_info info;
+	struct hm_target tg;
 	int ret;
 
 	ret = hm_req_stats(nl, pid, &t->ts);
@@ -99,7 +79,9 @@ static int gather_target(struct hm_nl *nl, const struct export *e, uint32_t pid,
 		return 1;
 	if (ret)
 		return ret;
-	if (t->ts.state != HEAPMON_TARGET_RUNNING || !read_comm(pid, t->comm, sizeof(t->comm)))
+	tg.pid = pid;
+	tg.state = t->ts.state;
+	if (!hm_target_comm(&tg, t->comm, sizeof(t->comm)))
 		return 1;
 	/* Cold as `heapmonctl history` counts it: --idle, else the coldest bucket. */
 	t->cold_bucket = e->has_idle ?

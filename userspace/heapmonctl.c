@@ -1,52 +1,21 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * heapmonctl: the command line client of heapmon.ko.
+ * heapmonctl: the command line client of heapmon.ko. The commands and their
+ * options are in cmdtable.c.
  */
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 
+#include "decode.h"
 #include "nl.h"
+#include "options.h"
+#include "request.h"
 #include "subcommands.h"
 
-static const struct subcommand subcommands[] = {
-	{ "status", cmd_status, "Show the module's version, limits and watched targets",
-	  "[--json]" },
-	{ "list", cmd_list, "List the watched targets", "[--json]" },
-	{ "watch", cmd_watch, "Watch a process and show its heap once per period",
-	  "PID [-i MS|--interval MS] [-d SECONDS|--duration SECONDS] [--keep] [--detach] [--flush-tlb|--no-flush-tlb] [--json]" },
-	{ "unwatch", cmd_unwatch, "Stop watching a process and free its statistics",
-	  "PID [--json]" },
-	{ "stats", cmd_stats, "Show a target's statistics as of its last pass", "PID [--json]" },
-	{ "regions", cmd_regions, "Show a target's tracked mappings", "PID [--json]" },
-	{ "pages", cmd_pages, "Show a target's resident pages and their counts",
-	  "PID [--idle-min N] [--start ADDR] [--end ADDR] [--json]" },
-	{ "events", cmd_events, "Show a target's heap events; --follow for new ones",
-	  "PID [--follow] [--json]" },
-	{ "history", cmd_history, "Show a target's pass summaries over hours and days, with cold growth",
-	  "PID [--idle DURATION] [--json]" },
-	{ "leaks", cmd_leaks, "Rank leak suspects: memory left cold and growing, per call site",
-	  "PID [--idle DURATION] [--top N] [--all] [--json] [--dir DIR]" },
-	{ "sites", cmd_sites, "Show a process's live heap per allocation call stack",
-	  "PID [--top N] [--frames N] [--dir DIR] [--json]" },
-	{ "run", cmd_run, "Run a command with the allocation recorder, watched from its start",
-	  "[--sample BYTES] [-i MS|--interval MS] [--no-watch] [--] CMD [ARGS...]" },
-	{ "attach", cmd_attach, "Load the allocation recorder into a running process and watch it",
-	  "PID [--sample BYTES] [--timeout SECONDS] [--json]" },
-	{ "export", cmd_export, "Print every target's statistics as Prometheus text, or write them for node_exporter",
-	  "[--textfile DIR] [--idle DURATION]" },
-};
-
-#define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))
-
-static const struct subcommand *find_subcommand(const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < N_SUBCOMMANDS; i++)
-		if (!strcmp(subcommands[i].name, name))
-			return &subcommands[i];
-	return NULL;
-}
+#ifndef HM_RELEASE
+#define HM_RELEASE "unknown"
+#endif
 
 static void show_usage(FILE *f)
 {
@@ -55,19 +24,21 @@ static void show_usage(FILE *f)
 	fprintf(f, "Usage: heapmonctl COMMAND [ARGS...]\n\n"
 		   "Find the heap memory a running process no longer uses.\n\n"
 		   "Commands:\n");
-	for (i = 0; i < N_SUBCOMMANDS; i++)
-		fprintf(f, "  %-10s %s\n", subcommands[i].name, subcommands[i].summary);
-	fprintf(f, "  %-10s %s\n", "help", "Show the usage of a command");
+	for (i = 0; i < hm_n_subcommands; i++)
+		fprintf(f, "  %-10s %s\n", hm_subcommands[i].name, hm_subcommands[i].summary);
+	fprintf(f, "  %-10s %s\n", "help", "Show the options of a command, each with a sentence");
+	fprintf(f, "\n'heapmonctl help COMMAND' or 'heapmonctl COMMAND --help' shows a command's options;\n"
+		   "'heapmonctl --version' the release, and the module's when it is loaded.\n");
 	fprintf(f, "\nExit status: 0 success, 1 the request failed, 2 bad usage,\n"
 		   "3 the heapmon module is not loaded or speaks another protocol.\n");
 }
 
 int subcommand_usage(const char *name)
 {
-	const struct subcommand *sc = find_subcommand(name);
+	const struct subcommand *sc = hm_find_subcommand(name);
 
 	if (sc)
-		fprintf(stderr, "usage: heapmonctl %s %s\n", sc->name, sc->usage);
+		hm_print_usage(stderr, sc);
 	return EXIT_USAGE;
 }
 
@@ -79,16 +50,56 @@ static int cmd_help(int argc, char **argv)
 		show_usage(stdout);
 		return EXIT_OK;
 	}
-	sc = find_subcommand(argv[1]);
-	if (!sc) {
-		fprintf(stderr, "heapmonctl: unknown command '%s'\n", argv[1]);
+	if (argc > 2) {
+		fprintf(stderr, "usage: heapmonctl help [COMMAND]\n");
 		return EXIT_USAGE;
 	}
-	printf("usage: heapmonctl %s %s\n\n%s\n", sc->name, sc->usage, sc->summary);
+	if (!strcmp(argv[1], "help")) {
+		printf("usage: heapmonctl help [COMMAND]\n\n"
+		       "Show the commands, or the usage of COMMAND and each of its options with a sentence.\n"
+		       "'heapmonctl COMMAND --help' shows the same.\n");
+		return EXIT_OK;
+	}
+	sc = hm_find_subcommand(argv[1]);
+	if (!sc) {
+		fprintf(stderr, "heapmonctl: unknown command '%s'; see 'heapmonctl --help'\n",
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	hm_print_help(sc);
 	return EXIT_OK;
 }
 
-int main(int argc, char **argv)
+/* The release, and the loaded module's version and protocol. */
+static int show_version(void)
+{
+	static struct hm_status st;
+	struct hm_nl nl;
+	int ret;
+
+	printf("heapmonctl %s (protocol %u)\n", HM_RELEASE, HEAPMON_GENL_VERSION);
+	ret = hm_nl_probe(&nl);
+	if (ret == EXIT_NO_MODULE && nl.kernel_version) {
+		printf("heapmon module: loaded, speaks protocol %u (this heapmonctl speaks %u)\n",
+		       nl.kernel_version, HEAPMON_GENL_VERSION);
+		return EXIT_OK;
+	}
+	if (ret == EXIT_NO_MODULE) {
+		printf("heapmon module: not loaded\n");
+		return EXIT_OK;
+	}
+	if (ret)
+		return ret;
+	ret = hm_req_status(&nl, &st);
+	if (ret)
+		ret = hm_nl_perror(&nl, "version", ret);
+	else
+		printf("heapmon module %s (protocol %u)\n", st.version, st.protocol);
+	hm_nl_close(&nl);
+	return ret;
+}
+
+static int dispatch(int argc, char **argv)
 {
 	const struct subcommand *sc;
 
@@ -98,15 +109,33 @@ int main(int argc, char **argv)
 	}
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help"))
 		return cmd_help(argc - 1, argv + 1);
-	if (!strcmp(argv[1], "--version")) {
-		printf("heapmonctl (protocol %u)\n", HEAPMON_GENL_VERSION);
+	if (!strcmp(argv[1], "--version"))
+		return show_version();
+	/* Hidden: the build writes the man page and the completion with these. */
+	if (!strcmp(argv[1], "--man")) {
+		hm_print_man(stdout, HM_RELEASE);
 		return EXIT_OK;
 	}
-	sc = find_subcommand(argv[1]);
+	if (!strcmp(argv[1], "--completion")) {
+		hm_print_completion(stdout);
+		return EXIT_OK;
+	}
+	sc = hm_find_subcommand(argv[1]);
 	if (!sc) {
 		fprintf(stderr, "heapmonctl: unknown command '%s'; see 'heapmonctl --help'\n",
 			argv[1]);
 		return EXIT_USAGE;
 	}
 	return sc->fn(argc - 1, argv + 1);
+}
+
+int main(int argc, char **argv)
+{
+	/*
+	 * A closed pipe is a write error (EPIPE) to report, not a silent death.
+	 * Not for run: its command would inherit the disposition.
+	 */
+	if (argc < 2 || strcmp(argv[1], "run"))
+		signal(SIGPIPE, SIG_IGN);
+	return hm_finish_stdout(dispatch(argc, argv));
 }

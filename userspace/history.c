@@ -5,7 +5,6 @@
  * passes one by one, older ones thinned to the last of each minute, ten
  * minutes and hour (the module's history_unit_ms and 10 and 60 times it).
  */
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -17,6 +16,7 @@
 #include "decode.h"
 #include "histcalc.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "subcommands.h"
@@ -148,29 +148,23 @@ static void print_table(const struct history *h)
 
 static int parse_args(int argc, char **argv, struct history *h)
 {
-	static const struct option opts[] = {
-		{ "idle", required_argument, NULL, 'I' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
-	while (!ret && (c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "history", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 'I':
 			h->has_idle = true;
-			ret = parse_duration("idle threshold", optarg, &h->idle_ms);
+			h->idle_ms = g.val;
 			break;
 		case 'j':
 			h->json = true;
 			break;
-		default:
-			return subcommand_usage("history");
 		}
 	}
-	if (ret)
-		return ret;
+	if (c < 0)
+		return g.status;
 	if (optind + 1 != argc)
 		return subcommand_usage("history");
 	return parse_pid(argv[optind], &h->pid);

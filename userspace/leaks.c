@@ -5,7 +5,6 @@
  * per-page idle counts, ranked by cold growth (see leakrank.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 #include "histcalc.h"
 #include "leakrank.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "sitesfile.h"
@@ -67,31 +67,19 @@ static uint64_t boottime_ns(void)
 
 static int parse_args(int argc, char **argv, struct leaks_args *a)
 {
-	static const struct option opts[] = {
-		{ "idle", required_argument, NULL, 'I' },
-		{ "top", required_argument, NULL, 't' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "dir", required_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
 	a->idle_ms = DEFAULT_IDLE_MS;
 	a->top = DEFAULT_TOP;
-	while (!ret && (c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "leaks", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 'I':
-			ret = parse_duration("idle threshold", optarg, &a->idle_ms);
-			if (!ret && !a->idle_ms) {
-				fprintf(stderr, "heapmonctl: invalid idle threshold '%s': "
-					"it must be above 0\n", optarg);
-				ret = EXIT_USAGE;
-			}
+			a->idle_ms = g.val;
 			break;
 		case 't':
-			ret = parse_u32("count", optarg, &a->top);
+			a->top = g.val;
 			break;
 		case 'a':
 			a->all = true;
@@ -100,14 +88,12 @@ static int parse_args(int argc, char **argv, struct leaks_args *a)
 			a->json = true;
 			break;
 		case 'D':
-			a->dir = optarg;
+			a->dir = g.arg;
 			break;
-		default:
-			return subcommand_usage("leaks");
 		}
 	}
-	if (ret)
-		return ret;
+	if (c < 0)
+		return g.status;
 	if (optind + 1 != argc)
 		return subcommand_usage("leaks");
 	return parse_pid(argv[optind], &a->pid);

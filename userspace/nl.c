@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/utsname.h>
 
 #include <netlink/genl/ctrl.h>
 #include <netlink/genl/family.h>
@@ -140,7 +142,46 @@ static int hm_valid_cb(struct nl_msg *msg, void *arg)
 	return NL_OK;
 }
 
-int hm_nl_open(struct hm_nl *nl)
+/* Whether modprobe can find heapmon for the running kernel (its modules.dep lists it). */
+static bool module_installed(const char **release)
+{
+	static struct utsname u;
+	char path[sizeof(u.release) + 32], line[512];
+	bool found = false;
+	FILE *f;
+
+	*release = "";
+	if (uname(&u))
+		return false;
+	*release = u.release;
+	snprintf(path, sizeof(path), "/lib/modules/%s/modules.dep", u.release);
+	f = fopen(path, "r");
+	if (!f)
+		return false;
+	while (!found && fgets(line, sizeof(line), f)) {
+		const char *colon = strchr(line, ':');
+		const char *ko = strstr(line, "heapmon.ko");
+
+		found = ko && (!colon || ko < colon) && (ko == line || ko[-1] == '/');
+	}
+	fclose(f);
+	return found;
+}
+
+static void explain_no_module(void)
+{
+	const char *release;
+
+	if (module_installed(&release))
+		fprintf(stderr,
+			"heapmonctl: the heapmon kernel module is not loaded; load it with 'modprobe heapmon' (as root).\n");
+	else
+		fprintf(stderr,
+			"heapmonctl: the heapmon kernel module is not loaded, nor installed for kernel %s; build it with 'make -C kmod' in heapmon's source and load it with 'insmod kmod/heapmon.ko' (as root).\n",
+			release);
+}
+
+static int nl_open(struct hm_nl *nl, bool quiet)
 {
 	struct genl_family *fam = NULL;
 	struct nl_cache *cache = NULL;
@@ -170,8 +211,8 @@ int hm_nl_open(struct hm_nl *nl)
 	}
 	fam = genl_ctrl_search_by_name(cache, HEAPMON_GENL_NAME);
 	if (!fam) {
-		fprintf(stderr,
-			"heapmonctl: the heapmon kernel module is not loaded; load it with 'insmod heapmon.ko' (as root).\n");
+		if (!quiet)
+			explain_no_module();
 		nl_cache_free(cache);
 		nl_socket_free(nl->sk);
 		nl->sk = NULL;
@@ -183,9 +224,10 @@ int hm_nl_open(struct hm_nl *nl)
 	nl_cache_free(cache);
 
 	if (nl->kernel_version != cli_protocol) {
-		fprintf(stderr,
-			"heapmonctl: version mismatch: this heapmonctl speaks protocol %u, the loaded heapmon module speaks protocol %u; use the heapmonctl built with that module.\n",
-			cli_protocol, nl->kernel_version);
+		if (!quiet)
+			fprintf(stderr,
+				"heapmonctl: version mismatch: this heapmonctl speaks protocol %u, the loaded heapmon module speaks protocol %u; use the heapmonctl built with that module.\n",
+				cli_protocol, nl->kernel_version);
 		nl_socket_free(nl->sk);
 		nl->sk = NULL;
 		return EXIT_NO_MODULE;
@@ -196,6 +238,16 @@ err:
 	nl_socket_free(nl->sk);
 	nl->sk = NULL;
 	return EXIT_FAIL;
+}
+
+int hm_nl_open(struct hm_nl *nl)
+{
+	return nl_open(nl, false);
+}
+
+int hm_nl_probe(struct hm_nl *nl)
+{
+	return nl_open(nl, true);
 }
 
 void hm_nl_close(struct hm_nl *nl)

@@ -43,6 +43,8 @@ typedef int (*hm_reply_cb)(const struct hm_reply *r, void *arg);
 
 /* Connects and checks the protocol; prints why and returns an exit status on failure. */
 int hm_nl_open(struct hm_nl *nl);
+/* The same without a word: EXIT_NO_MODULE when absent (or, with kernel_version set, mismatched). */
+int hm_nl_probe(struct hm_nl *nl);
 void hm_nl_close(struct hm_nl *nl);
 
 /* A new request for cmd; add attributes with libnl's nla_put_*(). */

@@ -118,8 +118,15 @@ void json_bool(struct json *j, const char *key, bool val)
 
 void json_hex(struct json *j, const char *key, uint64_t val)
 {
+	char twin[64];
+
 	json_prefix(j, key);
 	fprintf(j->f, "\"0x%" PRIx64 "\"", val);
+	/* Its integer twin, for programs: "addr":"0x7f..","addr_int":1403... */
+	if (key) {
+		snprintf(twin, sizeof(twin), "%s_int", key);
+		json_u64(j, twin, val);
+	}
 }
 
 void json_double(struct json *j, const char *key, double val)

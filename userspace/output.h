@@ -28,6 +28,7 @@ void json_str(struct json *j, const char *key, const char *val);
 void json_u64(struct json *j, const char *key, uint64_t val);
 void json_s64(struct json *j, const char *key, int64_t val);
 void json_bool(struct json *j, const char *key, bool val);
+/* "0x..." for people, and with a key, the same as an integer after it: KEY_int. */
 void json_hex(struct json *j, const char *key, uint64_t val);
 void json_double(struct json *j, const char *key, double val);
 /* Ends the top-level value with a newline and flushes it. */

@@ -1,6 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
 /* heapmonctl pages: a target's pages (resident or swapped out) with their counts. */
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 
@@ -8,6 +7,7 @@
 #include "array.h"
 #include "decode.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "subcommands.h"
@@ -59,45 +59,32 @@ static void print_table(const struct hm_array *pages)
 
 static int parse_args(int argc, char **argv, struct pages_args *a)
 {
-	static const struct option opts[] = {
-		{ "idle-min", required_argument, NULL, 'm' },
-		{ "start", required_argument, NULL, 's' },
-		{ "end", required_argument, NULL, 'e' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
 	struct hm_page_filter *f = &a->filter;
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
-	while (!ret && (c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "pages", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 'm':
 			f->has_idle_min = true;
-			ret = parse_u32("idle count", optarg, &f->idle_min);
-			if (!ret && f->idle_min > HEAPMON_REC_PERIODS_MAX) {
-				fprintf(stderr, "heapmonctl: idle count %u is beyond the %u periods "
-					"idle counts reach\n", f->idle_min, HEAPMON_REC_PERIODS_MAX);
-				ret = EXIT_USAGE;
-			}
+			f->idle_min = g.val;
 			break;
 		case 's':
 			f->has_start = true;
-			ret = parse_u64("address", optarg, &f->start);
+			f->start = g.val;
 			break;
 		case 'e':
 			f->has_end = true;
-			ret = parse_u64("address", optarg, &f->end);
+			f->end = g.val;
 			break;
 		case 'j':
 			a->json = true;
 			break;
-		default:
-			return subcommand_usage("pages");
 		}
 	}
-	if (ret)
-		return ret;
+	if (c < 0)
+		return g.status;
 	if (optind + 1 != argc)
 		return subcommand_usage("pages");
 	return parse_pid(argv[optind], &a->pid);

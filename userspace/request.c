@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <errno.h>
 #include <stdio.h>
+#include <string.h>
 
 #include <netlink/netlink.h>
 
@@ -266,6 +267,13 @@ int hm_req_perror(const struct hm_nl *nl, const char *cmd, uint32_t pid, int err
 
 	if (err == -EINTR) {
 		fprintf(stderr, "heapmonctl: %s %u: the data kept changing; try again\n", cmd, pid);
+		return EXIT_FAIL;
+	}
+	/* Reading a target that is not watched: say how to watch it. */
+	if (err == -ENOENT && strstr(nl->message, "not watched") && strcmp(cmd, "unwatch") &&
+	    strcmp(cmd, "watch")) {
+		fprintf(stderr, "heapmonctl: %s %u: %s: %s; watch it first: 'heapmonctl watch %u --detach'\n",
+			cmd, pid, strerror(ENOENT), nl->message, pid);
 		return EXIT_FAIL;
 	}
 	snprintf(what, sizeof(what), "%s %u", cmd, pid);

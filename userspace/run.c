@@ -17,7 +17,6 @@
 #define _GNU_SOURCE		/* pipe2(), asprintf() */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -31,6 +30,7 @@
 #include "args.h"
 #include "libpath.h"
 #include "nl.h"
+#include "options.h"
 #include "request.h"
 #include "subcommands.h"
 
@@ -49,37 +49,29 @@ static const int forwarded[] = { SIGINT, SIGTERM, SIGHUP, SIGQUIT };
 
 static int parse_args(int argc, char **argv, struct run_args *a)
 {
-	static const struct option opts[] = {
-		{ "sample", required_argument, NULL, 's' },
-		{ "interval", required_argument, NULL, 'i' },
-		{ "no-watch", no_argument, NULL, 'n' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
-	/* '+': options end at the command, whose own options are its own. */
-	while (!ret && (c = getopt_long(argc, argv, "+i:h", opts, NULL)) != -1) {
+	/* The table's operands_last: options end at the command, whose own options are its own. */
+	hm_getopt_init(&g, "run", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 's':
 			a->has_sample = true;
-			ret = parse_u64("sampling interval", optarg, &a->sample);
+			a->sample = g.val;
 			break;
 		case 'i':
 			a->opts.has_interval = true;
-			ret = parse_u32("interval", optarg, &a->opts.interval_ms);
+			a->opts.interval_ms = g.val;
 			break;
 		case 'n':
 			a->no_watch = true;
 			break;
-		default:
-			return subcommand_usage("run");
 		}
 	}
-	if (ret)
-		return ret;
-	/* An interval is the module's: meaningless without watching. */
-	if (optind >= argc || (a->no_watch && a->opts.has_interval))
+	if (c < 0)
+		return g.status;
+	if (optind >= argc)
 		return subcommand_usage("run");
 	a->cmd = argv + optind;
 	return 0;

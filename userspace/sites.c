@@ -4,7 +4,6 @@
  * stack, from the recorder's site file, symbolized with libdwfl.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -15,6 +14,7 @@
 
 #include "args.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "sitesfile.h"
 #include "subcommands.h"
@@ -43,39 +43,31 @@ enum proc_state {
 
 static int parse_args(int argc, char **argv, struct sites_args *a)
 {
-	static const struct option opts[] = {
-		{ "top", required_argument, NULL, 't' },
-		{ "frames", required_argument, NULL, 'f' },
-		{ "dir", required_argument, NULL, 'D' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
 	a->top = DEFAULT_TOP;
 	a->frames = DEFAULT_FRAMES;
-	while (!ret && (c = getopt_long(argc, argv, "jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "sites", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 't':
-			ret = parse_u32("count", optarg, &a->top);
+			a->top = g.val;
 			break;
 		case 'f':
 			a->has_frames = true;
-			ret = parse_u32("frame count", optarg, &a->frames);
+			a->frames = g.val;
 			break;
 		case 'D':
-			a->dir = optarg;
+			a->dir = g.arg;
 			break;
 		case 'j':
 			a->json = true;
 			break;
-		default:
-			return subcommand_usage("sites");
 		}
 	}
-	if (ret)
-		return ret;
+	if (c < 0)
+		return g.status;
 	if (optind + 1 != argc)
 		return subcommand_usage("sites");
 	/* JSON is for programs: every frame unless asked otherwise. */

@@ -2,13 +2,7 @@
 #ifndef HEAPMONCTL_SUBCOMMANDS_H
 #define HEAPMONCTL_SUBCOMMANDS_H
 
-struct subcommand {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-	const char *usage;	/* the arguments, after the subcommand's name */
-};
-
+/* Each takes its command line with argv[0] its own name; returns an exit status. */
 int cmd_status(int argc, char **argv);
 int cmd_list(int argc, char **argv);
 int cmd_watch(int argc, char **argv);
@@ -28,7 +22,7 @@ struct hm_status;
 /* STATUS on a connection of its own; errors are printed for cmd. Returns an exit status. */
 int hm_fetch_status(const char *cmd, struct hm_status *st);
 
-/* Prints "usage: heapmonctl NAME USAGE" to stderr and returns EXIT_USAGE. */
+/* Prints "usage: heapmonctl NAME SYNOPSIS" to stderr and returns EXIT_USAGE. */
 int subcommand_usage(const char *name);
 
 #endif

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* heapmonctl watch: watch a target, and show its heap once per period until stopped. */
 #include <errno.h>
-#include <getopt.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -13,6 +12,7 @@
 #include "decode.h"
 #include "heat.h"
 #include "nl.h"
+#include "options.h"
 #include "output.h"
 #include "request.h"
 #include "subcommands.h"
@@ -279,6 +279,9 @@ static int watch_loop(struct watch *w)
 		if (ret)
 			return ret;
 		show_frame(w);
+		/* A reader gone (EPIPE) or a full disk ends the watch; main() says why. */
+		if (fflush(stdout) || ferror(stdout))
+			return EXIT_FAIL;
 		if (exited(w))
 			return 0;
 		hm_time_add(&next, interval_ms(w));
@@ -309,28 +312,19 @@ static void show_detached(const struct watch *w)
 
 static int parse_args(int argc, char **argv, struct watch_args *a)
 {
-	static const struct option opts[] = {
-		{ "interval", required_argument, NULL, 'i' },
-		{ "duration", required_argument, NULL, 'd' },
-		{ "keep", no_argument, NULL, 'k' },
-		{ "detach", no_argument, NULL, 'D' },
-		{ "flush-tlb", no_argument, NULL, 'F' },
-		{ "no-flush-tlb", no_argument, NULL, 'N' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "help", no_argument, NULL, 'h' },
-		{}
-	};
-	int c, ret = 0;
+	struct hm_getopt g;
+	int c;
 
-	while (!ret && (c = getopt_long(argc, argv, "i:d:jh", opts, NULL)) != -1) {
+	hm_getopt_init(&g, "watch", argc, argv);
+	while ((c = hm_getopt_next(&g)) > 0) {
 		switch (c) {
 		case 'i':
 			a->opts.has_interval = true;
-			ret = parse_u32("interval", optarg, &a->opts.interval_ms);
+			a->opts.interval_ms = g.val;
 			break;
 		case 'd':
 			a->has_duration = true;
-			ret = parse_duration("duration", optarg, &a->duration_ms);
+			a->duration_ms = g.val;
 			break;
 		case 'k':
 			a->keep = true;
@@ -347,34 +341,59 @@ static int parse_args(int argc, char **argv, struct watch_args *a)
 		case 'j':
 			a->json = true;
 			break;
-		default:
-			return subcommand_usage("watch");
 		}
 	}
-	if (ret)
-		return ret;
-	if (optind + 1 != argc || a->opts.flags == HEAPMON_WATCH_F_ALL ||
-	    (a->detach && a->has_duration))
+	if (c < 0)
+		return g.status;
+	if (optind + 1 != argc)
 		return subcommand_usage("watch");
 	return parse_pid(argv[optind], &a->pid);
 }
 
+/*
+ * The target was watched before this invocation (WATCH said EEXIST): show it
+ * as it is, and leave it watched. Not when only its address space is watched,
+ * as another process (STATS by this PID fails then).
+ */
+static bool adopt(struct watch *w)
+{
+	const struct hm_watch_opts *o = &w->a.opts;
+	char why[sizeof(w->nl.message)];
+
+	if (w->a.detach)
+		return false;
+	/* WATCH's reason is the one to tell if this is not a target to show. */
+	memcpy(why, w->nl.message, sizeof(why));
+	if (hm_req_stats(&w->nl, w->a.pid, &w->ts)) {
+		memcpy(w->nl.message, why, sizeof(why));
+		return false;
+	}
+	fprintf(stderr, "heapmonctl: watch %u: already watched, every %u ms: showing it; it stays watched%s\n",
+		w->a.pid, w->ts.interval_ms,
+		o->has_interval || o->flags ? " (--interval and the TLB options do not change it)" : "");
+	return true;
+}
+
 static int run(struct watch *w)
 {
+	bool adopted = false;
 	int ret, err;
 
 	/* Before WATCH, so that a Ctrl-C cannot leave the target watched. */
 	if (!w->a.detach)
 		hm_wait_init();
 	ret = hm_req_watch(&w->nl, w->a.pid, &w->a.opts);
-	if (ret)
+	if (ret == -EEXIST)
+		adopted = adopt(w);
+	if (ret && !adopted)
 		return hm_req_perror(&w->nl, "watch", w->a.pid, ret);
 	if (w->a.detach) {
 		show_detached(w);
 		return 0;
 	}
 	ret = watch_loop(w);
-	if (w->a.keep)
+	/* Only what this invocation started is unwatched. */
+	if (w->a.keep || adopted)
 		return ret;
 	err = hm_req_unwatch(&w->nl, w->a.pid);
 	if (err && err != -ENOENT)

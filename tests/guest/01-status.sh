@@ -30,7 +30,7 @@ targets: none"
 
 run heapmonctl status extra
 expect_eq "status with a stray argument is a usage error" "$RC" 2
-expect_eq "status usage message" "$OUT" "usage: heapmonctl status [--json]"
+expect_eq "status usage message" "$OUT" "usage: heapmonctl status [-j|--json]"
 
 run heapmonctl frobnicate
 expect_eq "unknown subcommand exit status" "$RC" 2
@@ -38,7 +38,7 @@ expect_eq "unknown subcommand message" "$OUT" \
 	"heapmonctl: unknown command 'frobnicate'; see 'heapmonctl --help'"
 
 run heapmonctl help status
-expect_match "help status" "$OUT" '^usage: heapmonctl status \[--json\]'
+expect_match "help status" "$OUT" '^usage: heapmonctl status \[-j\|--json\]'
 
 # Limits set at load time show up in sysfs and over netlink alike.
 rmmod heapmon

@@ -10,12 +10,17 @@ expect_eq "watch a nonexistent PID" "$OUT" \
 run heapmonctl watch 2 --detach
 expect_eq "watch a kernel thread" "$OUT" \
 	"heapmonctl: watch 2: Invalid argument: a kernel thread has no user memory to watch"
+# heapmonctl checks the range before sending; the module checks it again.
 run heapmonctl watch $WL --detach -i 9
 expect_eq "interval below the range" "$OUT" \
-	"heapmonctl: watch $WL: Numerical result out of range: integer out of range"
+	"heapmonctl: watch: --interval 9 is out of range: 10 to 3600000"
 run heapmonctl watch $WL --detach -i 3600001
 expect_eq "interval above the range" "$OUT" \
-	"heapmonctl: watch $WL: Numerical result out of range: integer out of range"
+	"heapmonctl: watch: --interval 3600001 is out of range: 10 to 3600000"
+run genlsend 2 8:u32:$WL 9:u32:9
+expect_eq "interval below the range (raw)" "$OUT" "error ERANGE: integer out of range"
+run genlsend 2 8:u32:$WL 9:u32:3600001
+expect_eq "interval above the range (raw)" "$OUT" "error ERANGE: integer out of range"
 run genlsend 2 8:u32:$WL 10:u32:4
 expect_eq "unknown watch flag (raw)" "$OUT" "error EINVAL: reserved bit set"
 run genlsend 2 8:u32:$WL 10:u32:3
@@ -79,7 +84,7 @@ expect_eq "unwatch twice" "$OUT" \
 	"heapmonctl: unwatch $WL: No such file or directory: the process is not watched"
 run heapmonctl stats $WL
 expect_eq "stats of an unwatched process" "$OUT" \
-	"heapmonctl: stats $WL: No such file or directory: the process is not watched"
+	"heapmonctl: stats $WL: No such file or directory: the process is not watched; watch it first: 'heapmonctl watch $WL --detach'"
 
 # The max_targets limit.
 kill $WL

@@ -27,7 +27,7 @@ else
 fi
 events=$(heapmonctl events $WL --json)
 expect_match "munmap event" "$events" '"kind":"munmap"'
-expect_match "brk shrink event" "$events" '"kind":"brk_shrink","addr":"0x[0-9a-f]+","len":4194304'
+expect_match "brk shrink event" "$events" '"kind":"brk_shrink","addr":"0x[0-9a-f]+","addr_int":[0-9]+,"len":4194304'
 
 expect_eq "all six probes are active on this kernel, none missed a hit" \
 	"$(grep -c ' active, missed 0$' /sys/kernel/heapmon/probes)" 6
@@ -42,10 +42,10 @@ kill -USR2 $WL
 wait_for_line /tmp/w12.out '^grown'
 wait_passes $WL 3
 events=$(heapmonctl events $WL --json)
-expect_match "brk grow event" "$events" '"kind":"brk_grow","addr":"0x[0-9a-f]+","len":4194304'
-expect_match "mmap event" "$events" '"kind":"mmap","addr":"0x[0-9a-f]+","len":6291456'
+expect_match "brk grow event" "$events" '"kind":"brk_grow","addr":"0x[0-9a-f]+","addr_int":[0-9]+,"len":4194304'
+expect_match "mmap event" "$events" '"kind":"mmap","addr":"0x[0-9a-f]+","addr_int":[0-9]+,"len":6291456'
 expect_match "first-touch faults on adjacent pages make one event" "$events" \
-	'"kind":"fault","addr":"0x[0-9a-f]+","len":[1-9][0-9]{5,}'
+	'"kind":"fault","addr":"0x[0-9a-f]+","addr_int":[0-9]+,"len":[1-9][0-9]{5,}'
 grown=$(heapmonctl stats $WL --json)
 expect_between "growth is tracked" "$(json_field "$grown" resident_bytes)" \
 	$((16 << 20)) $((17 << 20))

@@ -13,10 +13,10 @@ wait_passes $WL 2
 events=$(heapmonctl events $WL --json)
 expect_match "mremap event: new address, length and old address" \
 	"$(printf '%s\n' "$events" | grep '"kind":"mremap"')" \
-	"^\\{\"seq\":[0-9]+,\"time_ns\":[0-9]+,\"kind\":\"mremap\",\"addr\":\"0x$new\",\"len\":$len,\"old_addr\":\"0x$old\"\\}$"
+	"^\\{\"seq\":[0-9]+,\"time_ns\":[0-9]+,\"kind\":\"mremap\",\"addr\":\"0x$new\",\"addr_int\":$((0x$new)),\"len\":$len,\"old_addr\":\"0x$old\",\"old_addr_int\":$((0x$old))\\}$"
 expect_eq "one mremap event" "$(printf '%s\n' "$events" | grep -c '"kind":"mremap"')" 1
 expect_match "the moved area is tracked at its new place, all resident" \
-	"$(heapmonctl regions $WL --json)" "\"start\":\"0x$new\",\"end\":\"0x[0-9a-f]+\",\"kind\":\"anon\",\"size\":$len,\"resident_bytes\":$len,"
+	"$(heapmonctl regions $WL --json)" "\"start\":\"0x$new\",\"start_int\":$((0x$new)),\"end\":\"0x[0-9a-f]+\",\"end_int\":[0-9]+,\"kind\":\"anon\",\"size\":$len,\"resident_bytes\":$len,"
 st=$(heapmonctl stats $WL --json)
 expect_eq "no event lost so far" "$(json_field "$st" events_lost)" 0
 
@@ -36,7 +36,7 @@ expect_eq "overflow: events_lost is the unread events overwritten (seq $((read0 
 	"$lost" $((first - 1 - read0))
 [ "$lost" -ge $((1400 - 1024)) ] && pass "overflow: $lost events lost, at least 1400 - 1024" ||
 	fail "overflow: $lost events lost, want at least 376"
-n=$(grep -c '"kind":"mmap","addr":"0x[0-9a-f]*","len":12288}' /tmp/e25.json)
+n=$(grep -c '"kind":"mmap","addr":"0x[0-9a-f]*","addr_int":[0-9]*,"len":12288}' /tmp/e25.json)
 [ "$n" -ge 300 ] && pass "overflow: the newest events are the 12 KiB mappings' ($n mmap events)" ||
 	fail "overflow: $n mmap events of 12 KiB among the newest 1024, want at least 300"
 heapmonctl unwatch $WL

@@ -132,7 +132,7 @@ redis_check() {
 	hi=$(($6 * REDIS_VALUE))
 	echo "# redis: suspects at the end (innermost frames):"
 	grep '"suspect":true' /tmp/full.redis.json | head -n 5 |
-		sed 's/"addr":"[^"]*",//g; s/.*"rank":\([0-9]*\).*"cold_bytes":\([0-9]*\).*"frames":\[/\1 \2 /' |
+		sed 's/"addr":"[^"]*","addr_int":[0-9]*,//g; s/.*"rank":\([0-9]*\).*"cold_bytes":\([0-9]*\).*"frames":\[/\1 \2 /' |
 		sed 's/{"module":"\([^"]*\)","function":"\([^"]*\)"[^}]*}/\2/g' | cut -c 1-200 | sed 's/^/#   /'
 	if [ "$1" = 1 ] && { [ "$5" = redis-server ] || [ "$5" = redis-check-rdb ]; }; then
 		pass "redis: the values' path (createStringObject <- processMultibulkBuffer, in $5) ranks 1 of $2 suspects ($3 false) after $secs s; $at_half"

@@ -74,7 +74,7 @@ int main(int argc, char **argv)
 	fclose(f);
 
 	while (fgets(line, sizeof(line), stdin)) {
-		if (sscanf(line, "{\"addr\":\"%lx\",\"size\":%lu,\"touched\":%u,\"idle\":%u,\"age\":%u",
+		if (sscanf(line, "{\"addr\":\"%lx\",\"addr_int\":%*[0-9],\"size\":%lu,\"touched\":%u,\"idle\":%u,\"age\":%u",
 			   &addr, &size, &touched, &idle, &age) != 5)
 			continue;
 		if (size != PAGE || addr < base || addr >= top || kind[(addr - base) / PAGE] < 0) {

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "args.h"
+#include "cmdstubs.h"
 #include "nl.h"
 #include "unit.h"
 

@@ -217,12 +217,13 @@ static void test_events(void)
 	UNIT_EQ_INT("event decodes", hm_decode_event(put_event(HEAPMON_EVENT_MMAP, false), &e), 0);
 	UNIT_EQ_STR("event json", json_of(event_json, &e),
 		    "{\"seq\":7,\"time_ns\":1234567890123,\"kind\":\"mmap\","
-		    "\"addr\":\"0x7f0000000000\",\"len\":8192}\n");
+		    "\"addr\":\"0x7f0000000000\",\"addr_int\":139637976727552,\"len\":8192}\n");
 	UNIT_EQ_INT("mremap event decodes",
 		    hm_decode_event(put_event(HEAPMON_EVENT_MREMAP, true), &e), 0);
 	UNIT_EQ_STR("mremap event json has old_addr", json_of(event_json, &e),
 		    "{\"seq\":7,\"time_ns\":1234567890123,\"kind\":\"mremap\","
-		    "\"addr\":\"0x7f0000000000\",\"len\":8192,\"old_addr\":\"0x7e0000000000\"}\n");
+		    "\"addr\":\"0x7f0000000000\",\"addr_int\":139637976727552,\"len\":8192,"
+		    "\"old_addr\":\"0x7e0000000000\",\"old_addr_int\":138538465099776}\n");
 }
 
 static void test_region(void)
@@ -246,7 +247,8 @@ static void test_region(void)
 	nla_nest_end(msg, nest);
 	UNIT_EQ_INT("region decodes", hm_decode_region(nest, &reg), 0);
 	UNIT_EQ_STR("region json", json_of(region_json, &reg),
-		    "{\"start\":\"0x7f0000000000\",\"end\":\"0x7f0000400000\",\"kind\":\"anon\","
+		    "{\"start\":\"0x7f0000000000\",\"start_int\":139637976727552,"
+		    "\"end\":\"0x7f0000400000\",\"end_int\":139637980921856,\"kind\":\"anon\","
 		    "\"size\":4194304,\"resident_bytes\":8192,\"swapped_bytes\":12288,"
 		    "\"touched_bytes\":16384,"
 		    "\"idle1_bytes\":20480,\"idle10_bytes\":24576,\"idle60_bytes\":28672,"

@@ -61,7 +61,7 @@ int main(void)
 	char buf[32];
 
 	UNIT_EQ_STR("json nesting and commas", capture(nested),
-		    "{\"a\":\"x\",\"list\":[1,{\"addr\":\"0x7f0000001000\"}],\"ok\":true,\"neg\":-5}\n");
+		    "{\"a\":\"x\",\"list\":[1,{\"addr\":\"0x7f0000001000\",\"addr_int\":139637976731648}],\"ok\":true,\"neg\":-5}\n");
 	UNIT_EQ_STR("json string escapes", capture(escapes),
 		    "{\"s\":\"quote\\\" back\\\\ nl\\n tab\\t ctl\\u0001\"}\n");
 	UNIT_EQ_STR("json empty array, then a second line", capture(empty),

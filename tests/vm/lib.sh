@@ -41,6 +41,8 @@ hm_host_pkgs() {
 	hm_need_pkgs make gcc libc6-dev pkg-config cpio gzip qemu-system-x86 \
 		busybox-static libnl-3-dev libnl-genl-3-dev sparse perl dwarves xz-utils stress-ng kmod \
 		libdw-dev libelf-dev zlib1g-dev liblzma-dev libbz2-dev
+	# heapmonctl's man page is checked with man --warnings (tests/cli).
+	hm_need_pkgs man-db groff-base
 	# The recorder's tests: programs linked with jemalloc and tcmalloc, and
 	# Debian's redis-server.
 	hm_need_pkgs libjemalloc-dev libgoogle-perftools-dev redis-server redis-tools
