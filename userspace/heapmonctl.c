@@ -32,6 +32,8 @@ static const struct subcommand subcommands[] = {
 	  "[--sample BYTES] [-i MS|--interval MS] [--no-watch] [--] CMD [ARGS...]" },
 	{ "attach", cmd_attach, "Load the allocation recorder into a running process and watch it",
 	  "PID [--sample BYTES] [--timeout SECONDS] [--json]" },
+	{ "record", cmd_record, "Record a target's statistics, regions and heat into a file, once per interval",
+	  "PID [-d DURATION] [-i INTERVAL] -o FILE" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

@@ -22,6 +22,7 @@ int cmd_leaks(int argc, char **argv);
 int cmd_sites(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
+int cmd_record(int argc, char **argv);
 
 struct hm_status;
 /* STATUS on a connection of its own; errors are printed for cmd. Returns an exit status. */
