@@ -34,6 +34,8 @@ static const struct subcommand subcommands[] = {
 	  "PID [--sample BYTES] [--timeout SECONDS] [--json]" },
 	{ "record", cmd_record, "Record a target's statistics, regions and heat into a file, once per interval",
 	  "PID [-d DURATION] [-i INTERVAL] -o FILE" },
+	{ "report", cmd_report, "Draw a record: memory over time and heatmaps, in the terminal or as SVG",
+	  "FILE [--svg OUT]" },
 };
 
 #define N_SUBCOMMANDS (sizeof(subcommands) / sizeof(subcommands[0]))

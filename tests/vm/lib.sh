@@ -44,4 +44,7 @@ hm_host_pkgs() {
 	# The recorder's tests: programs linked with jemalloc and tcmalloc, and
 	# Debian's redis-server.
 	hm_need_pkgs libjemalloc-dev libgoogle-perftools-dev redis-server redis-tools
+	# heapmonctl report's test: its SVG rendered by headless Chromium, the
+	# screenshot's pixels read by python3.
+	hm_need_pkgs chromium python3
 }
