@@ -340,22 +340,26 @@ static int svg_heatmap(FILE *f, const struct hm_record *rec, const struct track 
 	uint64_t lo, hi;
 	enum cell cell;
 	unsigned int r;
-	size_t i;
+	size_t i, k;
 
 	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
 		"stroke=\"#cccccc\"/>\n", SVG_LEFT, top, SVG_PLOT, SVG_HEAT, cells[CELL_NONE].rgb);
-	for (i = 0; i < rec->n_frames; i++) {
-		x0 = svg_x(rec, frame_time(rec, i));
-		x1 = i + 1 < rec->n_frames ? svg_x(rec, frame_time(rec, i + 1)) :
-		     SVG_LEFT + SVG_PLOT;
-		for (r = 0; r < t->rows; r++) {
-			row_range(t, r, &lo, &hi);
+	/* A row's frames of one colour in a row are one rect: a record of hours stays small. */
+	for (r = 0; r < t->rows; r++) {
+		row_range(t, r, &lo, &hi);
+		for (i = 0; i < rec->n_frames; i = k) {
 			cell = cell_at(region_at(&rec->frames[i], t->start), lo, hi);
+			for (k = i + 1; k < rec->n_frames &&
+			     cell_at(region_at(&rec->frames[k], t->start), lo, hi) == cell; k++)
+				;
 			if (cell == CELL_NONE)
 				continue;
-			fprintf(f, "<rect data-frame=\"%zu\" data-row=\"%u\" x=\"%.1f\" y=\"%.1f\" "
-				"width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n", i, r, x0,
-				top + SVG_HEAT - (r + 1) * h, x1 - x0, h, cells[cell].rgb);
+			x0 = svg_x(rec, frame_time(rec, i));
+			x1 = k < rec->n_frames ? svg_x(rec, frame_time(rec, k)) : SVG_LEFT + SVG_PLOT;
+			fprintf(f, "<rect data-frame=\"%zu\" data-frames=\"%zu\" data-row=\"%u\" "
+				"x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" fill=\"%s\"/>\n",
+				i, k - i, r, x0, top + SVG_HEAT - (r + 1) * h, x1 - x0, h,
+				cells[cell].rgb);
 		}
 	}
 	{

@@ -99,8 +99,8 @@ expect_match "report: the last column of its heatmap, top row first: 2 MiB block
 	"$rows" "$want"
 heapmonctl report /tmp/r34.ndjson --svg /tmp/r34.svg
 cells=$(awk -v r=">region anon $(printf '0x%x' $lo)-" 'index($0, ">region ") { on = index($0, r) > 0 }
-	on && /^<rect data-frame=/ { n++ } END { print n + 0 }' /tmp/r34.svg)
-expect_eq "report --svg: one heatmap cell per frame and row of the region (64 rows)" \
+	on && /^<rect data-frame=/ { split($0, f, "\""); n += f[4] } END { print n + 0 }' /tmp/r34.svg)
+expect_eq "report --svg: the region's runs of cells cover each frame in each of its 64 rows" \
 	"$cells" $((frames * 64))
 
 # Without -d: SIGINT ends it with its last frame whole.
