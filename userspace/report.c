@@ -345,6 +345,7 @@ static int svg_heatmap(FILE *f, const struct hm_record *rec, const struct track 
 	fprintf(f, "<rect x=\"%d\" y=\"%d\" width=\"%d\" height=\"%d\" fill=\"%s\" "
 		"stroke=\"#cccccc\"/>\n", SVG_LEFT, top, SVG_PLOT, SVG_HEAT, cells[CELL_NONE].rgb);
 	/* A row's frames of one colour in a row are one rect: a record of hours stays small. */
+	fputs("<g shape-rendering=\"crispEdges\">\n", f);	/* no seams between rows */
 	for (r = 0; r < t->rows; r++) {
 		row_range(t, r, &lo, &hi);
 		for (i = 0; i < rec->n_frames; i = k) {
@@ -362,6 +363,7 @@ static int svg_heatmap(FILE *f, const struct hm_record *rec, const struct track 
 				cells[cell].rgb);
 		}
 	}
+	fputs("</g>\n", f);
 	{
 		char lo_s[24], hi_s[24];
 
