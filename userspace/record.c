@@ -326,17 +326,16 @@ int cmd_record(int argc, char **argv)
 	if (ret)
 		return ret;
 
+	/* The module first: without it, no empty file is left behind. */
+	ret = hm_nl_open(&r.nl);
+	if (ret)
+		return ret;
 	r.f = strcmp(r.a.out, "-") ? fopen(r.a.out, "w") : stdout;
 	if (!r.f) {
 		fprintf(stderr, "heapmonctl: record: cannot open %s: %s\n", r.a.out,
 			strerror(errno));
+		hm_nl_close(&r.nl);
 		return EXIT_FAIL;
-	}
-	ret = hm_nl_open(&r.nl);
-	if (ret) {
-		if (r.f != stdout)
-			fclose(r.f);
-		return ret;
 	}
 	hm_array_init(&r.regions, sizeof(struct hm_region));
 	hm_array_init(&r.pages, sizeof(struct hm_page));
