@@ -224,8 +224,11 @@ static int record_loop(struct record *r)
 		clock_gettime(CLOCK_REALTIME, &wall);
 		clock_gettime(CLOCK_BOOTTIME, &boot);
 		write_frame(r, &wall, &boot);
-		if (ferror(r->f))
+		if (ferror(r->f)) {
+			fprintf(stderr, "heapmonctl: record: cannot write %s: %s\n", r->a.out,
+				strerror(errno));
 			return EXIT_FAIL;
+		}
 		if (exited(r))
 			return 0;
 		hm_time_add(&next, r->a.interval_ms);
@@ -320,6 +323,7 @@ static int run(struct record *r)
 int cmd_record(int argc, char **argv)
 {
 	static struct record r;
+	bool bad;
 	int ret;
 
 	ret = parse_args(argc, argv, &r.a);
@@ -343,7 +347,10 @@ int cmd_record(int argc, char **argv)
 	hm_array_free(&r.regions);
 	hm_array_free(&r.pages);
 	hm_nl_close(&r.nl);
-	if ((fflush(r.f) || ferror(r.f) || (r.f != stdout && fclose(r.f))) && !ret) {
+	bad = fflush(r.f) || ferror(r.f);
+	if (r.f != stdout && fclose(r.f))
+		bad = true;
+	if (bad && !ret) {
 		fprintf(stderr, "heapmonctl: record: cannot write %s: %s\n", r.a.out,
 			strerror(errno));
 		ret = EXIT_FAIL;

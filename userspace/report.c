@@ -100,7 +100,7 @@ static size_t find_tracks(const struct hm_record *rec, struct track **out, unsig
 /* The cell of [lo, hi) in a frame's region: the mean idle of its touched pages. */
 static enum cell cell_at(const struct hm_rec_region *reg, uint64_t lo, uint64_t hi)
 {
-	uint64_t len, a, b, res = 0, never = 0, idle = 0, touched;
+	uint64_t len, a, b, n, res = 0, never = 0, idle = 0, touched;
 	unsigned int i;
 
 	if (!reg || !reg->slices || !reg->s_resident)
@@ -111,9 +111,11 @@ static enum cell cell_at(const struct hm_rec_region *reg, uint64_t lo, uint64_t 
 		b = reg->start + len * (i + 1) / reg->slices;
 		if (a >= hi || b <= lo)
 			continue;
+		/* A file's never-touched pages beyond its resident ones are taken as all of them. */
+		n = reg->s_never[i] < reg->s_resident[i] ? reg->s_never[i] : reg->s_resident[i];
 		res += reg->s_resident[i];
-		never += reg->s_never[i];
-		idle += reg->s_idle[i] * (reg->s_resident[i] - reg->s_never[i]);
+		never += n;
+		idle += reg->s_idle[i] * (reg->s_resident[i] - n);
 	}
 	if (!res)
 		return CELL_NONE;
@@ -486,6 +488,7 @@ int cmd_report(int argc, char **argv)
 	struct hm_record rec;
 	char err[160];
 	FILE *in, *out;
+	bool bad;
 	int ret;
 
 	ret = parse_args(argc, argv, &file, &svg);
@@ -512,7 +515,10 @@ int cmd_report(int argc, char **argv)
 			hm_report_svg(out, &rec);
 	}
 	hm_record_free(&rec);
-	if (!out || fflush(out) || ferror(out) || (out != stdout && fclose(out))) {
+	bad = !out || fflush(out) || ferror(out);
+	if (out && out != stdout && fclose(out))
+		bad = true;
+	if (bad) {
 		fprintf(stderr, "heapmonctl: report: cannot write %s: %s\n", svg ? svg : "stdout",
 			strerror(errno));
 		return EXIT_FAIL;
