@@ -71,6 +71,22 @@ static const struct hm_option export_opts[] = {
 	{}
 };
 
+static const struct hm_option record_opts[] = {
+	{ "duration", 'd', 'd', HM_ARG_DURATION, "DURATION", 1, UINT64_MAX, NULL,
+	  "Stop after DURATION (default: until interrupted or the target exits)." },
+	{ "interval", 'i', 'i', HM_ARG_DURATION, "INTERVAL", 10, 3600000, NULL,
+	  "Write a frame every INTERVAL (default the target's period)." },
+	{ "output", 'o', 'o', HM_ARG_STRING, "FILE", 0, 0, NULL,
+	  "Write the record to FILE (required)." },
+	{}
+};
+
+static const struct hm_option report_opts[] = {
+	{ "svg", 0, 's', HM_ARG_STRING, "OUT", 0, 0, NULL,
+	  "Write the charts and heatmaps as SVG to OUT instead of drawing them in the terminal." },
+	{}
+};
+
 static const struct hm_option leaks_opts[] = {
 	{ "idle", 0, 'I', HM_ARG_DURATION, "DURATION", 1, UINT64_MAX, NULL,
 	  "Count memory idle for at least DURATION as cold (default 10m)." },
@@ -136,6 +152,12 @@ const struct subcommand hm_subcommands[] = {
 	  "[--] CMD [ARGS...]", true, run_opts, NULL },
 	{ "attach", cmd_attach, "Load the allocation recorder into a running process and watch it",
 	  "PID", false, attach_opts, NULL },
+	{ "record", cmd_record,
+	  "Record a target's statistics, regions and heat into a file, once per interval",
+	  "PID", false, record_opts, NULL },
+	{ "report", cmd_report,
+	  "Draw a record: memory over time and heatmaps, in the terminal or as SVG",
+	  "FILE", false, report_opts, NULL },
 	{ "export", cmd_export,
 	  "Print every target's statistics as Prometheus text, or write them for node_exporter",
 	  NULL, false, export_opts, NULL },

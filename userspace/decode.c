@@ -444,9 +444,15 @@ void hm_json_target_stats(struct json *j, const char *key, const struct hm_targe
 
 void hm_json_region(struct json *j, const struct hm_region *reg)
 {
+	json_object_begin(j, NULL);
+	hm_json_region_fields(j, reg);
+	json_object_end(j);
+}
+
+void hm_json_region_fields(struct json *j, const struct hm_region *reg)
+{
 	size_t i;
 
-	json_object_begin(j, NULL);
 	json_hex(j, "start", reg->start);
 	json_hex(j, "end", reg->end);
 	json_str(j, "kind", hm_region_kind_name(reg->kind));
@@ -454,7 +460,6 @@ void hm_json_region(struct json *j, const struct hm_region *reg)
 	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
 		if (stats_fields[i].in_region)
 			json_u64(j, stats_fields[i].key, stats_get(&reg->stats, &stats_fields[i]));
-	json_object_end(j);
 }
 
 void hm_json_event(struct json *j, const struct hm_event *e)

@@ -150,6 +150,8 @@ int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg);
 void hm_json_targets(struct json *j, const char *key, const struct hm_status *st);
 void hm_json_target_stats(struct json *j, const char *key, const struct hm_target_stats *ts);
 void hm_json_region(struct json *j, const struct hm_region *reg);
+/* The same fields, inside an object the caller opened. */
+void hm_json_region_fields(struct json *j, const struct hm_region *reg);
 void hm_json_event(struct json *j, const struct hm_event *e);
 
 /* The PID STATE INTERVAL table of st's targets. */

@@ -3,18 +3,28 @@
 
 #include "heat.h"
 
-/* From coldest to hottest; a slice shows the hottest of its pages. */
+/* From coldest to hottest, indexed by enum hm_heat_level. */
 static const char heat_chars[] = " .-+#";
 
-static unsigned int heat_level(uint32_t rec)
+enum hm_heat_level hm_heat_level_of_idle(uint64_t idle)
 {
-	uint32_t idle = HEAPMON_REC_IDLE_PERIODS(rec);
-
-	if (!HEAPMON_REC_TOUCHED(rec) || idle >= 60)
-		return 1;
+	if (idle >= 60)
+		return HM_HEAT_COLD;
 	if (idle >= 10)
-		return 2;
-	return idle ? 3 : 4;
+		return HM_HEAT_COOL;
+	return idle ? HM_HEAT_WARM : HM_HEAT_HOT;
+}
+
+char hm_heat_level_char(enum hm_heat_level level)
+{
+	return heat_chars[level];
+}
+
+static enum hm_heat_level heat_level(uint32_t rec)
+{
+	if (!HEAPMON_REC_TOUCHED(rec))
+		return HM_HEAT_COLD;
+	return hm_heat_level_of_idle(HEAPMON_REC_IDLE_PERIODS(rec));
 }
 
 char hm_heat_char(uint32_t rec)
@@ -22,38 +32,59 @@ char hm_heat_char(uint32_t rec)
 	return heat_chars[heat_level(rec)];
 }
 
-/* The slice holding offset off of a range len bytes long. */
-static unsigned int heat_slice(uint64_t off, uint64_t len)
+/* The slice of n holding offset off of a range len bytes long. */
+static unsigned int heat_slice(uint64_t off, uint64_t len, unsigned int n)
 {
-	/* User addresses stay below 2^57, so off * HM_HEAT_WIDTH does not overflow. */
-	uint64_t slice = off * HM_HEAT_WIDTH / len;
+	/* User addresses stay below 2^57 and n at most 256: off * n does not overflow. */
+	uint64_t slice = off * n / len;
 
-	return slice < HM_HEAT_WIDTH ? slice : HM_HEAT_WIDTH - 1;
+	return slice < n ? slice : n - 1;
+}
+
+void hm_heat_slices(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n_pages,
+		    struct hm_heat_slice *out, unsigned int n)
+{
+	uint64_t len = end - start, a, last;
+	unsigned int top;
+	const struct hm_page *p;
+	struct hm_heat_slice *s;
+	enum hm_heat_level l;
+	size_t i;
+
+	memset(out, 0, n * sizeof(*out));
+	for (i = 0; i < n_pages && end > start; i++) {
+		p = &pages[i];
+		if (p->swapped || p->addr >= end || p->addr + p->size <= start)
+			continue;
+		l = heat_level(p->rec);
+		a = p->addr > start ? p->addr : start;
+		last = p->addr + p->size < end ? p->addr + p->size : end;
+		/* 4 KiB at a time: a huge page may straddle slices. */
+		for (; a < last; a += HM_PAGE_SIZE) {
+			/* Counted in the slice it starts in, warming each slice it covers. */
+			s = &out[heat_slice(a - start, len, n)];
+			s->resident++;
+			if (!HEAPMON_REC_TOUCHED(p->rec))
+				s->never++;
+			else
+				s->idle_sum += HEAPMON_REC_IDLE_PERIODS(p->rec);
+			top = heat_slice((a + HM_PAGE_SIZE < last ? a + HM_PAGE_SIZE : last) - 1 - start,
+					 len, n);
+			for (; s <= &out[top]; s++)
+				if (s->hottest < l)
+					s->hottest = l;
+		}
+	}
 }
 
 void hm_heat_strip(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n,
 		   char *out)
 {
-	unsigned char level[HM_HEAT_WIDTH] = { 0 };
-	uint64_t len = end - start, first, last;
-	unsigned int s, l;
-	size_t i;
+	struct hm_heat_slice slices[HM_HEAT_WIDTH];
+	unsigned int s;
 
-	for (i = 0; i < n && end > start; i++) {
-		/* The strip shows resident pages: a swapped-out one is a blank. */
-		if (pages[i].swapped || pages[i].addr >= end ||
-		    pages[i].addr + pages[i].size <= start)
-			continue;
-		first = pages[i].addr > start ? pages[i].addr - start : 0;
-		last = pages[i].addr + pages[i].size - 1 - start;
-		if (last >= len)
-			last = len - 1;
-		l = heat_level(pages[i].rec);
-		for (s = heat_slice(first, len); s <= heat_slice(last, len); s++)
-			if (level[s] < l)
-				level[s] = l;
-	}
+	hm_heat_slices(start, end, pages, n, slices, HM_HEAT_WIDTH);
 	for (s = 0; s < HM_HEAT_WIDTH; s++)
-		out[s] = heat_chars[level[s]];
+		out[s] = heat_chars[slices[s].hottest];
 	out[HM_HEAT_WIDTH] = '\0';
 }

@@ -17,6 +17,8 @@ int cmd_sites(int argc, char **argv);
 int cmd_run(int argc, char **argv);
 int cmd_attach(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_record(int argc, char **argv);
+int cmd_report(int argc, char **argv);
 
 struct hm_status;
 /* STATUS on a connection of its own; errors are printed for cmd. Returns an exit status. */

@@ -19,4 +19,6 @@ HM_CMD_STUB(cmd_sites)
 HM_CMD_STUB(cmd_run)
 HM_CMD_STUB(cmd_attach)
 HM_CMD_STUB(cmd_export)
+HM_CMD_STUB(cmd_record)
+HM_CMD_STUB(cmd_report)
 #endif

@@ -53,4 +53,7 @@ hm_host_pkgs() {
 	# make deb and the packaging tests (tests/pkg): DKMS, debhelper, lintian,
 	# and man with groff to check heapmon(4).
 	hm_need_pkgs dpkg-dev debhelper dh-dkms dkms lintian man-db groff-base
+	# heapmonctl report's test: its SVG rendered by headless Chromium, the
+	# screenshot's pixels read by python3.
+	hm_need_pkgs chromium python3
 }
