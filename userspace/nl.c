@@ -177,7 +177,7 @@ static void explain_no_module(void)
 			"heapmonctl: the heapmon kernel module is not loaded; load it with 'modprobe heapmon' (as root).\n");
 	else
 		fprintf(stderr,
-			"heapmonctl: the heapmon kernel module is not loaded, nor installed for kernel %s; build it with 'make -C kmod' in heapmon's source and load it with 'insmod kmod/heapmon.ko' (as root).\n",
+			"heapmonctl: the heapmon kernel module is not loaded, nor installed for kernel %s; build it with 'make module' in heapmon's source and load it with 'insmod heapmon.ko' (as root).\n",
 			release);
 }
 

@@ -5,7 +5,7 @@ unload_module
 run heapmonctl status
 expect_eq "status without the module: exit status" "$RC" 3
 expect_eq "status without the module: message" "$OUT" \
-	"heapmonctl: the heapmon kernel module is not loaded, nor installed for kernel $(uname -r); build it with 'make -C kmod' in heapmon's source and load it with 'insmod kmod/heapmon.ko' (as root)."
+	"heapmonctl: the heapmon kernel module is not loaded, nor installed for kernel $(uname -r); build it with 'make module' in heapmon's source and load it with 'insmod heapmon.ko' (as root)."
 expect_eq "no sysfs tree without the module" "$(ls -d /sys/kernel/heapmon 2>&1 >/dev/null | wc -l)" 1
 
 bad=0
