@@ -78,13 +78,17 @@ void hm_heat_slices(uint64_t start, uint64_t end, const struct hm_page *pages, s
 }
 
 void hm_heat_strip(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n,
-		   char *out)
+		   char *out, unsigned int width)
 {
-	struct hm_heat_slice slices[HM_HEAT_WIDTH];
+	struct hm_heat_slice slices[HM_HEAT_WIDTH_MAX];
 	unsigned int s;
 
-	hm_heat_slices(start, end, pages, n, slices, HM_HEAT_WIDTH);
-	for (s = 0; s < HM_HEAT_WIDTH; s++)
+	if (!width)
+		width = 1;
+	if (width > HM_HEAT_WIDTH_MAX)
+		width = HM_HEAT_WIDTH_MAX;
+	hm_heat_slices(start, end, pages, n, slices, width);
+	for (s = 0; s < width; s++)
 		out[s] = heat_chars[slices[s].hottest];
-	out[HM_HEAT_WIDTH] = '\0';
+	out[width] = '\0';
 }

@@ -11,7 +11,9 @@
 
 #include "decode.h"
 
+/* The strip of a frame not drawn on a terminal, and the widest one drawn. */
 #define HM_HEAT_WIDTH 64
+#define HM_HEAT_WIDTH_MAX 256
 
 /* How warm a slice is, from no resident page to touched in the last period. */
 enum hm_heat_level {
@@ -51,11 +53,11 @@ void hm_heat_slices(uint64_t start, uint64_t end, const struct hm_page *pages, s
 		    struct hm_heat_slice *out, unsigned int n);
 
 /*
- * Splits [start, end) into HM_HEAT_WIDTH equal slices and writes to out
- * (HM_HEAT_WIDTH + 1 bytes) the hottest hm_heat_char() of the pages in each
- * slice, or ' ' for a slice without a resident page.
+ * Splits [start, end) into width equal slices (1 to HM_HEAT_WIDTH_MAX) and
+ * writes to out (width + 1 bytes) the hottest hm_heat_char() of the pages in
+ * each slice, or ' ' for a slice without a resident page.
  */
 void hm_heat_strip(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n,
-		   char *out);
+		   char *out, unsigned int width);
 
 #endif

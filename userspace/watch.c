@@ -1,15 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0
 /* heapmonctl watch: watch a target, and show its heap once per period until stopped. */
 #include <errno.h>
+#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <unistd.h>
 
 #include "args.h"
 #include "array.h"
 #include "decode.h"
+#include "fit.h"
 #include "heat.h"
 #include "nl.h"
 #include "options.h"
@@ -185,66 +188,160 @@ static size_t first_page_after(const struct hm_array *pages, uint64_t addr)
 	return lo;
 }
 
-static void show_region(const struct watch *w, const struct hm_region *reg)
+/* One line of a human frame, cut to the terminal's width (f->cols; 0: no limit). */
+static __attribute__((format(printf, 2, 3))) void put_line(const struct hm_fit *f,
+							   const char *fmt, ...)
 {
-	char strip[HM_HEAT_WIDTH + 1], res[16];
+	char line[1024];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	if ((size_t)n >= sizeof(line))
+		n = sizeof(line) - 1;
+	if (f->cols && (unsigned int)n > f->cols)
+		n = f->cols;
+	fwrite(line, 1, n, stdout);
+	putchar('\n');
+}
+
+static void show_region(const struct watch *w, const struct hm_fit *f,
+			const struct hm_region *reg)
+{
+	char strip[HM_HEAT_WIDTH_MAX + 1], res[16];
 	size_t first, last;
 
 	first = first_page_after(&w->pages, reg->start);
 	last = first_page_after(&w->pages, reg->end);
 	hm_heat_strip(reg->start, reg->end, last > first ? hm_array_at(&w->pages, first) : NULL,
-		      last - first, strip);
-	printf("%-4s  0x%012llx-0x%012llx  %10s  [%s]\n", hm_region_kind_name(reg->kind),
-	       (unsigned long long)reg->start, (unsigned long long)reg->end,
-	       fmt_bytes(reg->stats.resident_bytes, res, sizeof(res)),
-	       w->pages_torn ? "heat unavailable: the pages kept changing" : strip);
+		      last - first, strip, f->strip);
+	put_line(f, "%-4s  0x%012llx-0x%012llx  %10s  [%s]", hm_region_kind_name(reg->kind),
+		 (unsigned long long)reg->start, (unsigned long long)reg->end,
+		 fmt_bytes(reg->stats.resident_bytes, res, sizeof(res)),
+		 w->pages_torn ? "heat unavailable: the pages kept changing" : strip);
 }
 
-static void show_recent(const struct watch *w)
+struct shown_region {
+	size_t index;
+	uint64_t resident;
+};
+
+static int by_resident(const void *a, const void *b)
+{
+	const struct shown_region *x = a, *y = b;
+
+	return x->resident > y->resident ? -1 : x->resident < y->resident;
+}
+
+static int by_index(const void *a, const void *b)
+{
+	const struct shown_region *x = a, *y = b;
+
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
+/*
+ * The regions that fit, in address order: all of them, or the f->regions
+ * with the most resident bytes and a line for the rest.
+ */
+static void show_regions(const struct watch *w, const struct hm_fit *f)
+{
+	const struct hm_region *reg;
+	struct shown_region *sr;
+	uint64_t rest = 0;
+	char b[16];
+	size_t i;
+
+	if (f->regions >= w->regions.n) {
+		for (i = 0; i < w->regions.n; i++)
+			show_region(w, f, hm_array_at(&w->regions, i));
+		return;
+	}
+	sr = calloc(w->regions.n, sizeof(*sr));
+	if (!sr)
+		return;
+	for (i = 0; i < w->regions.n; i++) {
+		reg = hm_array_at(&w->regions, i);
+		sr[i] = (struct shown_region){ i, reg->stats.resident_bytes };
+	}
+	qsort(sr, w->regions.n, sizeof(*sr), by_resident);
+	for (i = f->regions; i < w->regions.n; i++)
+		rest += sr[i].resident;
+	qsort(sr, f->regions, sizeof(*sr), by_index);
+	for (i = 0; i < f->regions; i++)
+		show_region(w, f, hm_array_at(&w->regions, sr[i].index));
+	if (f->more)
+		put_line(f, "... %zu more regions, %s resident (heapmonctl regions %u)",
+			 w->regions.n - f->regions, fmt_bytes(rest, b, sizeof(b)), w->ts.pid);
+	free(sr);
+}
+
+/* The newest f->events of the recent events, oldest first. */
+static void show_recent(const struct watch *w, const struct hm_fit *f)
 {
 	const struct hm_event *e;
 	uint64_t t;
 	char len[16];
 	unsigned int i;
 
-	for (i = 0; i < w->n_recent; i++) {
+	for (i = w->n_recent - f->events; i < w->n_recent; i++) {
 		e = &w->recent[i];
 		t = e->time_ns - w->t0_ns;
-		printf("%6llu.%03llu  %-10s  0x%012llx  %10s\n",
-		       (unsigned long long)(t / 1000000000),
-		       (unsigned long long)(t % 1000000000 / 1000000), hm_event_kind_name(e->kind),
-		       (unsigned long long)e->addr, fmt_bytes(e->len, len, sizeof(len)));
+		put_line(f, "%6llu.%03llu  %-10s  0x%012llx  %10s",
+			 (unsigned long long)(t / 1000000000),
+			 (unsigned long long)(t % 1000000000 / 1000000), hm_event_kind_name(e->kind),
+			 (unsigned long long)e->addr, fmt_bytes(e->len, len, sizeof(len)));
+	}
+}
+
+/* The terminal's size, or 0 x 0 when stdout is not one (draw everything). */
+static void terminal_size(const struct watch *w, unsigned int *cols, unsigned int *rows)
+{
+	struct winsize ws;
+
+	*cols = 0;
+	*rows = 0;
+	if (w->tty && !ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) && ws.ws_col && ws.ws_row) {
+		*cols = ws.ws_col;
+		*rows = ws.ws_row;
 	}
 }
 
 static void show_human(struct watch *w)
 {
 	const struct hm_stats *s = &w->ts.stats;
+	unsigned int cols, rows, header;
+	struct hm_fit f;
 	char b[8][16];
-	size_t i;
 
+	terminal_size(w, &cols, &rows);
+	header = 2 + (s->secondary_mmu > 0);
+	hm_fit_frame(cols, rows, header, w->regions.n, w->n_recent, exited(w), HM_HEAT_WIDTH, &f);
 	if (w->tty)
 		fputs("\033[H\033[2J", stdout);
 	else if (w->frames)
 		putchar('\n');
-	printf("heapmon: pid %u  interval %u ms  pass %llu  state %s\n", w->ts.pid,
-	       w->ts.interval_ms, (unsigned long long)s->passes, hm_state_name(w->ts.state));
-	printf("heap %s  resident %s  swapped %s  touched %s  idle>=1 %s  idle>=10 %s  idle>=60 %s  never touched %s\n",
-	       fmt_bytes(s->tracked_bytes, b[0], sizeof(b[0])),
-	       fmt_bytes(s->resident_bytes, b[1], sizeof(b[1])),
-	       fmt_bytes(s->swapped_bytes, b[7], sizeof(b[7])),
-	       fmt_bytes(s->touched_bytes, b[2], sizeof(b[2])),
-	       fmt_bytes(s->idle1_bytes, b[3], sizeof(b[3])),
-	       fmt_bytes(s->idle10_bytes, b[4], sizeof(b[4])),
-	       fmt_bytes(s->idle60_bytes, b[5], sizeof(b[5])),
-	       fmt_bytes(s->never_bytes, b[6], sizeof(b[6])));
+	put_line(&f, "heapmon: pid %u  interval %u ms  pass %llu  state %s", w->ts.pid,
+		 w->ts.interval_ms, (unsigned long long)s->passes, hm_state_name(w->ts.state));
+	put_line(&f, "heap %s  resident %s  swapped %s  touched %s  idle>=1 %s  idle>=10 %s  idle>=60 %s  never touched %s",
+		 fmt_bytes(s->tracked_bytes, b[0], sizeof(b[0])),
+		 fmt_bytes(s->resident_bytes, b[1], sizeof(b[1])),
+		 fmt_bytes(s->swapped_bytes, b[7], sizeof(b[7])),
+		 fmt_bytes(s->touched_bytes, b[2], sizeof(b[2])),
+		 fmt_bytes(s->idle1_bytes, b[3], sizeof(b[3])),
+		 fmt_bytes(s->idle10_bytes, b[4], sizeof(b[4])),
+		 fmt_bytes(s->idle60_bytes, b[5], sizeof(b[5])),
+		 fmt_bytes(s->never_bytes, b[6], sizeof(b[6])));
 	if (s->secondary_mmu > 0)
-		printf("warning: %s\n", hm_secondary_mmu_warning);
-	for (i = 0; i < w->regions.n; i++)
-		show_region(w, hm_array_at(&w->regions, i));
-	show_recent(w);
+		put_line(&f, "warning: %s", hm_secondary_mmu_warning);
+	show_regions(w, &f);
+	show_recent(w, &f);
 	if (exited(w))
-		printf("pid %u exited\n", w->ts.pid);
+		put_line(&f, "pid %u exited", w->ts.pid);
 	fflush(stdout);
 }
 

@@ -61,3 +61,26 @@ expect_eq "--version without the module" "$RC $OUT" "0 heapmonctl $ver (protocol
 heapmon module: not loaded"
 if [ -e /tmp/modules.dep.32 ]; then mv /tmp/modules.dep.32 "$dep"; else rm -f "$dep"; fi
 load_module
+
+# The live view fits its terminal: on a pty of 70 x 12 (script(1) gives one),
+# every line is cut to 70 columns and a frame has at most 11 lines; a
+# target with more regions than fit shows the largest and one line for the
+# rest. 16 MiB of stripes (1 MiB mappings) gives 16 regions and more.
+start_workload /tmp/w32f.out stripes:16:none
+script -qc "stty cols 70 rows 12; heapmonctl watch $WL -i 200 -d 1.5" /tmp/t32f >/dev/null 2>&1
+# Frames begin with ESC [H ESC [2J; lines end with CR LF on the pty.
+tr -d '\r' < /tmp/t32f | tr '\033' '~' |
+	awk '{ gsub(/~\[H~\[2J/, "\nFRAME\n"); print }' > /tmp/t32f.txt
+res=$(awk '/^FRAME$/ { if (n) frames++; if (n > tall) tall = n; n = 0; next }
+	   /^Script / { next }
+	   length($0) { n++; if (length($0) > wide) wide = length($0) }
+	   /more regions/ { more++ }
+	   END { if (n > tall) tall = n; printf "frames %d widest %d tallest %d more %d\n", frames + (n > 0), wide, tall, more }' /tmp/t32f.txt)
+echo "# watch on a 70 x 12 pty: $res"
+set -- $res
+[ "$2" -ge 2 ] && [ "$4" -le 70 ] && [ "$4" -ge 60 ] && [ "$6" -le 11 ] && [ "$8" -ge 1 ] &&
+	pass "watch on a 70 x 12 terminal: $2 frames, lines of at most $4 columns, at most $6 lines, the rest of the regions on one line" ||
+	fail "watch on a 70 x 12 terminal: $res; want 2 or more frames, lines of 60 to 70 columns, at most 11 lines, a 'more regions' line"
+expect_match "watch on a 70 x 12 terminal: the line for the rest" "$(grep -m1 'more regions' /tmp/t32f.txt)" \
+	"^\\.\\.\\. [0-9]+ more regions, .* resident \\(heapmonctl regions $WL\\)"
+kill $WL

@@ -15,7 +15,7 @@ static char strip[HM_HEAT_WIDTH + 1];
 /* A strip from a picture: 64 characters, each standing for one slice. */
 static const char *draw(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n)
 {
-	hm_heat_strip(start, end, pages, n, strip);
+	hm_heat_strip(start, end, pages, n, strip, HM_HEAT_WIDTH);
 	return strip;
 }
 
