@@ -102,8 +102,8 @@ kill -CONT $WL
 kill $WL
 wait $WL 2>/dev/null
 i=0
-# list's columns: PID COMMAND STATE INTERVAL (a command may hold spaces).
-while [ "$(heapmonctl list | awk -v p=$WL '$1 == p { print $(NF - 1) }')" != exited ] && [ $i -lt 50 ]; do
+# list's columns: PID COMMAND STATE INTERVAL ("200 ms"; a command may hold spaces).
+while [ "$(heapmonctl list | awk -v p=$WL '$1 == p { print $(NF - 2) }')" != exited ] && [ $i -lt 50 ]; do
 	sleep 0.1
 	i=$((i + 1))
 done
@@ -111,6 +111,6 @@ heapmonctl export > /tmp/e33b.prom
 expect_eq "export: the exited target has no samples" "$(grep -c "pid=\"$WL\"" /tmp/e33b.prom)" 0
 expect_eq "export: it counts as exited, as list says" \
 	"$(grep '^heapmon_targets{state="exited"} ' /tmp/e33b.prom | awk '{ print $2 }')" \
-	"$(heapmonctl list | awk 'NR > 1 && $(NF - 1) == "exited"' | wc -l)"
+	"$(heapmonctl list | awk 'NR > 1 && $(NF - 2) == "exited"' | wc -l)"
 heapmonctl unwatch $WL
 rm -rf $D
