@@ -19,22 +19,10 @@ int subcommand_usage(const char *name)
 
 static FILE *err_file;
 
-/* What the last parse printed to stderr, without its newline. */
+/* What the last parse printed to stderr, without its last newline. */
 static const char *err_text(void)
 {
-	static char buf[256];
-	size_t n;
-
-	fflush(stderr);
-	rewind(err_file);
-	n = fread(buf, 1, sizeof(buf) - 1, err_file);
-	buf[n] = '\0';
-	if (n && buf[n - 1] == '\n')
-		buf[n - 1] = '\0';
-	rewind(err_file);
-	if (ftruncate(fileno(err_file), 0))
-		perror("ftruncate");
-	return buf;
+	return unit_drain(err_file);
 }
 
 static void check_pid(const char *arg, long long want)

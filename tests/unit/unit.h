@@ -4,6 +4,7 @@
 #define HM_UNIT_H
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 static int unit_failed;
 
@@ -26,4 +27,25 @@ static int unit_failed;
 		unit_failed++;							\
 	}									\
 } while (0)
+
+/*
+ * What was written to f since the last call (a test points stderr at a
+ * tmpfile() f), without its last newline; f is emptied.
+ */
+static inline const char *unit_drain(FILE *f)
+{
+	static char buf[1024];
+	size_t n;
+
+	fflush(stderr);
+	rewind(f);
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	if (n && buf[n - 1] == '\n')
+		buf[n - 1] = '\0';
+	rewind(f);
+	if (ftruncate(fileno(f), 0))
+		perror("ftruncate");
+	return buf;
+}
 #endif
