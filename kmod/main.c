@@ -133,11 +133,17 @@ err_cache:
 	return ret;
 }
 
+/*
+ * Netlink goes first: nothing can watch, so nothing can start the probes
+ * again. The probes go before the targets: they read the mm hash that
+ * hm_targets_uninit() frees, and unregistering them waits for every handler
+ * in flight.
+ */
 static void __exit heapmon_exit(void)
 {
 	hm_netlink_uninit();
-	hm_targets_uninit();
 	hm_probes_stop();
+	hm_targets_uninit();
 	hm_sysfs_uninit();
 	hm_flush_uninit();
 	hm_pages_cache_uninit();

@@ -13,7 +13,7 @@
 
 /* Registers every probe this kernel has, once; a missing symbol is tolerated. */
 void hm_probes_start(void);
-/* At module exit. */
+/* At module exit, before hm_targets_uninit() frees the mm hash the handlers read. */
 void hm_probes_stop(void);
 /* One line per probe: "SYMBOL active|inactive|unavailable (errno)". */
 ssize_t hm_probes_show(char *buf);
