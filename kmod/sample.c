@@ -29,6 +29,7 @@
  */
 
 #include <linux/delay.h>
+#include <linux/ktime.h>
 #include <linux/mm.h>
 #include <linux/mmap_lock.h>
 #include <linux/pid.h>
@@ -66,6 +67,7 @@ struct hm_walk {
 	u64 scanned;
 	u64 untracked;
 	unsigned long resume;		/* nonzero: stopped here for an mmap writer or memory */
+	unsigned int lock_wait_ms;	/* how long to try for the mmap lock */
 
 	struct hm_chunk *reserve[HM_PREALLOC_MAX];	/* allocated without the mmap lock */
 	unsigned int nr_reserve;
@@ -577,19 +579,23 @@ static void hm_sweep(struct hm_walk *w)
 
 /*
  * A pass never waits behind the target's mmap writers (nor for ever behind a
- * reader stuck in a page fault on a dead file server): it tries for a few
- * milliseconds, then leaves this period out.
+ * reader stuck in a page fault on a dead file server): it tries for a while,
+ * sleeping between tries, then gives up (the caller leaves this period out).
+ * The while is a quarter of the period, 20 to 100 ms: a target whose writers
+ * come every few hundred microseconds leaves a gap in that time, and a pass
+ * that waits costs a sleeping worker, nothing more.
  */
-static bool hm_mmap_read_trylock(struct mm_struct *mm)
+static bool hm_mmap_read_trylock(struct hm_walk *w)
 {
-	int tries;
+	u64 end = ktime_get_ns() + (u64)w->lock_wait_ms * NSEC_PER_MSEC;
 
-	for (tries = 0; tries < 10; tries++) {
-		if (mmap_read_trylock(mm))
+	for (;;) {
+		if (mmap_read_trylock(w->mm))
 			return true;
+		if (ktime_get_ns() >= end)
+			return false;
 		usleep_range(1000, 2000);
 	}
-	return false;
 }
 
 /*
@@ -649,7 +655,7 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint, unsigned int rese
 	ret = hm_reserve_fill(w, max(reserve_hint, 1U));
 	if (ret)
 		goto out;
-	if (!hm_mmap_read_trylock(w->mm)) {
+	if (!hm_mmap_read_trylock(w)) {
 		ret = -EAGAIN;
 		goto out;
 	}
@@ -686,7 +692,7 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint, unsigned int rese
 			if (ret)
 				goto out;
 		}
-		if (!hm_mmap_read_trylock(w->mm)) {
+		if (!hm_mmap_read_trylock(w)) {
 			ret = -EAGAIN;
 			goto out;
 		}
@@ -721,6 +727,7 @@ int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm
 	w->pass = args->pass;
 	w->walk = args->walk;
 	w->baseline = args->pass == 1;
+	w->lock_wait_ms = clamp(args->interval_ms / 4, 20U, 100U);
 	ret = hm_walk_mm(w, args->nr_regions, args->reserve);
 	res->set = w->set;
 	res->scanned = w->scanned;

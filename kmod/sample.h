@@ -19,6 +19,7 @@ struct hm_walk_args {
 	u64 walk;			/* a number no earlier walk of these records had */
 	unsigned int nr_regions;	/* the last walk's region count: a size hint */
 	unsigned int reserve;		/* chunks to allocate up front: the last walk's need */
+	unsigned int interval_ms;	/* the target's period: how long to try for the lock */
 };
 
 struct hm_walk_result {

@@ -222,6 +222,7 @@ static void hm_target_pass(struct hm_target *t)
 		.walk = ++t->walks,
 		.nr_regions = set ? set->nr : 0,
 		.reserve = t->chunks_taken,
+		.interval_ms = t->interval_ms,
 	};
 	hm_flush_begin_pass(t->flush_seq);
 	ret = hm_sample_walk(mm, &t->pages, &args, &res);

@@ -12,7 +12,10 @@
 # before and after it);
 # a cold one is idle P - 1 periods and never touched, a hot one idle 0. As
 # in 24-counts, a hot page idle for one pass (the workload was not scheduled
-# for a whole period) has the records read again, up to 3 times.
+# for a whole period) has the records read again, up to 3 times. After
+# letting the writer in, a pass tries for the lock again for 50 ms (a
+# quarter of its period): the writer leaves a gap in that time, even on the
+# debug kernel, where 10 tries of 1 to 2 ms once left 2 passes of 15 out.
 start_workload /tmp/w29.out -a writer=200 -o /tmp/t29 nothp:64:page2
 heapmonctl watch $WL -i 200 --detach >/dev/null
 kill -WINCH $WL
@@ -47,8 +50,9 @@ expect_eq "after $p1 passes that let the writer in, every page's record is exact
 heapmonctl unwatch $WL
 kill $WL
 
-# skipped_passes: a pass tries for the lock 10 times, sleeping 1 to 2 ms
-# between tries, and otherwise leaves its period out. During storm=1700,
+# skipped_passes: a pass tries for the lock for a quarter of its period (20
+# ms at least), sleeping 1 to 2 ms between tries, and otherwise leaves its
+# period out. During storm=1700,
 # one thread of the target holds the mmap lock for reading (populating 32
 # MiB) while two others queue for it for writing, over and over: a reader's
 # trylock fails while a writer waits, which is most of the time, but not
@@ -56,8 +60,8 @@ kill $WL
 # decides, a pass can run: 0 of 19 periods, 9 of 19 and 4 of 28 in runs on
 # 6.12). In a window of 1 s inside the storm, every period is either a pass
 # or a skipped one: one every interval (10 ms) plus the time it took (a
-# skipped one 10 sleeps: about 50 ms per period were measured under TCG;
-# 100 ms allowed), so between 10 and 1000 / 10 + 1 = 101 in all, and some
+# skipped one at least 20 ms of sleeps: about 50 ms per period were
+# measured under TCG; 100 ms allowed), so between 10 and 1000 / 10 + 1 = 101 in all, and some
 # skipped.
 start_workload /tmp/w29s.out -a storm=1700 nothp:1:none
 heapmonctl watch $WL -i 10 --detach >/dev/null
