@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <inttypes.h>
 #include <stdio.h>
+#include <string.h>
 
 #include "output.h"
 
@@ -10,56 +11,127 @@ void json_init(struct json *j, FILE *f)
 	j->depth = 0;
 	j->need_comma[0] = false;
 	j->after_key = false;
+	j->len = 0;
 }
 
-static void json_string_body(FILE *f, const char *s)
+static void json_flush_buf(struct json *j)
 {
-	const unsigned char *p;
+	if (j->len)
+		fwrite(j->buf, 1, j->len, j->f);
+	j->len = 0;
+}
 
-	fputc('"', f);
-	for (p = (const unsigned char *)s; *p; p++) {
-		switch (*p) {
-		case '"':
-			fputs("\\\"", f);
-			break;
-		case '\\':
-			fputs("\\\\", f);
-			break;
-		case '\n':
-			fputs("\\n", f);
-			break;
-		case '\t':
-			fputs("\\t", f);
-			break;
-		case '\r':
-			fputs("\\r", f);
-			break;
-		default:
-			if (*p < 0x20)
-				fprintf(f, "\\u%04x", *p);
-			else
-				fputc(*p, f);
+static void json_write(struct json *j, const char *s, size_t n)
+{
+	if (n > sizeof(j->buf) - j->len) {
+		json_flush_buf(j);
+		if (n > sizeof(j->buf)) {
+			fwrite(s, 1, n, j->f);
+			return;
 		}
 	}
-	fputc('"', f);
+	memcpy(j->buf + j->len, s, n);
+	j->len += n;
+}
+
+static void json_putc(struct json *j, char c)
+{
+	if (j->len == sizeof(j->buf))
+		json_flush_buf(j);
+	j->buf[j->len++] = c;
+}
+
+static void json_puts(struct json *j, const char *s)
+{
+	json_write(j, s, strlen(s));
+}
+
+/* Writes s escaped, the runs that need no escape in one call each. */
+static void json_escaped(struct json *j, const char *s)
+{
+	const char *run = s, *p;
+
+	for (p = s; *p; p++) {
+		unsigned char c = (unsigned char)*p;
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		json_write(j, run, (size_t)(p - run));
+		run = p + 1;
+		switch (c) {
+		case '"':
+			json_puts(j, "\\\"");
+			break;
+		case '\\':
+			json_puts(j, "\\\\");
+			break;
+		case '\n':
+			json_puts(j, "\\n");
+			break;
+		case '\t':
+			json_puts(j, "\\t");
+			break;
+		case '\r':
+			json_puts(j, "\\r");
+			break;
+		default: {
+			char u[8];
+
+			snprintf(u, sizeof(u), "\\u%04x", c);
+			json_puts(j, u);
+		}
+		}
+	}
+	json_write(j, run, (size_t)(p - run));
+}
+
+static void json_string_body(struct json *j, const char *s)
+{
+	json_putc(j, '"');
+	json_escaped(j, s);
+	json_putc(j, '"');
+}
+
+/*
+ * val in base 10 or 16, written backwards from end; returns its first digit.
+ * Numbers are most of a pages dump's output: printf's parsing of its format
+ * cost more than the rest of a record.
+ */
+static char *json_digits(char *end, uint64_t val, unsigned int base)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = end;
+
+	do {
+		*--p = digits[val % base];
+		val /= base;
+	} while (val);
+	return p;
+}
+
+static void json_put_u64(struct json *j, uint64_t val)
+{
+	char buf[24], *end = buf + sizeof(buf), *p = json_digits(end, val, 10);
+
+	json_write(j, p, (size_t)(end - p));
 }
 
 /* Separator and key before a value; key is NULL inside arrays. */
 static void json_prefix(struct json *j, const char *key)
 {
 	if (j->need_comma[j->depth])
-		fputc(',', j->f);
+		json_putc(j, ',');
 	j->need_comma[j->depth] = true;
 	if (key) {
-		json_string_body(j->f, key);
-		fputc(':', j->f);
+		json_string_body(j, key);
+		json_putc(j, ':');
 	}
 }
 
 static void json_open(struct json *j, const char *key, char c)
 {
 	json_prefix(j, key);
-	fputc(c, j->f);
+	json_putc(j, c);
 	if (j->depth + 1 < JSON_MAX_DEPTH)
 		j->depth++;
 	j->need_comma[j->depth] = false;
@@ -67,7 +139,7 @@ static void json_open(struct json *j, const char *key, char c)
 
 static void json_close(struct json *j, char c)
 {
-	fputc(c, j->f);
+	json_putc(j, c);
 	if (j->depth > 0)
 		j->depth--;
 }
@@ -95,49 +167,61 @@ void json_array_end(struct json *j)
 void json_str(struct json *j, const char *key, const char *val)
 {
 	json_prefix(j, key);
-	json_string_body(j->f, val);
+	json_string_body(j, val);
 }
 
 void json_u64(struct json *j, const char *key, uint64_t val)
 {
 	json_prefix(j, key);
-	fprintf(j->f, "%" PRIu64, val);
+	json_put_u64(j, val);
 }
 
 void json_s64(struct json *j, const char *key, int64_t val)
 {
 	json_prefix(j, key);
-	fprintf(j->f, "%" PRId64, val);
+	if (val < 0)
+		json_putc(j, '-');
+	json_put_u64(j, val < 0 ? -(uint64_t)val : (uint64_t)val);
 }
 
 void json_bool(struct json *j, const char *key, bool val)
 {
 	json_prefix(j, key);
-	fputs(val ? "true" : "false", j->f);
+	json_puts(j, val ? "true" : "false");
 }
 
 void json_hex(struct json *j, const char *key, uint64_t val)
 {
-	char twin[64];
+	char buf[24], *end = buf + sizeof(buf), *p = json_digits(end - 1, val, 16);
 
+	*--p = 'x';
+	*--p = '0';
+	*--p = '"';
+	end[-1] = '"';
 	json_prefix(j, key);
-	fprintf(j->f, "\"0x%" PRIx64 "\"", val);
+	json_write(j, p, (size_t)(end - p));
 	/* Its integer twin, for programs: "addr":"0x7f..","addr_int":1403... */
 	if (key) {
-		snprintf(twin, sizeof(twin), "%s_int", key);
-		json_u64(j, twin, val);
+		json_puts(j, ",\"");
+		json_escaped(j, key);
+		json_puts(j, "_int\":");
+		json_put_u64(j, val);
 	}
 }
 
 void json_double(struct json *j, const char *key, double val)
 {
+	char buf[64];
+
 	json_prefix(j, key);
-	fprintf(j->f, "%.4f", val);
+	snprintf(buf, sizeof(buf), "%.4f", val);
+	json_puts(j, buf);
 }
 
 void json_newline(struct json *j)
 {
-	fputc('\n', j->f);
+	json_putc(j, '\n');
+	json_flush_buf(j);
 	j->depth = 0;
 	j->need_comma[0] = false;
 }

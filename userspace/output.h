@@ -12,11 +12,19 @@
 
 #define JSON_MAX_DEPTH 16
 
+/*
+ * A line is built in buf and written to f in one call when it ends (or when
+ * buf fills): a pages dump prints millions of lines, and a stdio call per
+ * token cost more than the rest of a record. Every value must end with
+ * json_newline() or json_end_line().
+ */
 struct json {
 	FILE *f;
 	int depth;
 	bool need_comma[JSON_MAX_DEPTH];
 	bool after_key;
+	size_t len;
+	char buf[4096];
 };
 
 void json_init(struct json *j, FILE *f);

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Unit tests of heapmonctl's output layer. */
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,6 +57,58 @@ static void empty(struct json *j)
 	json_end_line(j);
 }
 
+static void extremes(struct json *j)
+{
+	json_object_begin(j, NULL);
+	json_u64(j, "zero", 0);
+	json_u64(j, "max", UINT64_MAX);
+	json_s64(j, "min", INT64_MIN);
+	json_s64(j, "smax", INT64_MAX);
+	json_hex(j, "h0", 0);
+	json_hex(j, "hmax", UINT64_MAX);
+	json_double(j, "d", -2.5);
+	json_object_end(j);
+	json_end_line(j);
+}
+
+/*
+ * The writer builds a line in a 4 KiB buffer: a line three times as long,
+ * with numbers of every width and long strings across the buffer's end, must
+ * come out as printf writes it.
+ */
+static int long_line(void)
+{
+	char *got = NULL, *want = NULL, str[1500];
+	size_t got_len = 0, want_len = 0;
+	FILE *f = open_memstream(&got, &got_len), *w = open_memstream(&want, &want_len);
+	struct json j;
+	uint64_t v = 1;
+	int i, ok;
+
+	memset(str, 'x', sizeof(str) - 1);
+	str[sizeof(str) - 1] = 0;
+	json_init(&j, f);
+	json_array_begin(&j, NULL);
+	fputc('[', w);
+	for (i = 0; i < 1000; i++, v = v * 7 + 3) {
+		json_u64(&j, NULL, v);
+		fprintf(w, "%s%" PRIu64, i ? "," : "", v);
+		if (i % 300 == 299) {
+			json_str(&j, NULL, str);
+			fprintf(w, ",\"%s\"", str);
+		}
+	}
+	json_array_end(&j);
+	json_end_line(&j);
+	fputs("]\n", w);
+	fclose(f);
+	fclose(w);
+	ok = got_len == want_len && got_len > 3 * 4096 && !strcmp(got, want);
+	free(got);
+	free(want);
+	return ok;
+}
+
 int main(void)
 {
 	char buf[32];
@@ -66,6 +119,11 @@ int main(void)
 		    "{\"s\":\"quote\\\" back\\\\ nl\\n tab\\t ctl\\u0001\"}\n");
 	UNIT_EQ_STR("json empty array, then a second line", capture(empty),
 		    "{\"targets\":[]}\n{\"second\":2}\n");
+	UNIT_EQ_STR("json numbers at their extremes", capture(extremes),
+		    "{\"zero\":0,\"max\":18446744073709551615,\"min\":-9223372036854775808,"
+		    "\"smax\":9223372036854775807,\"h0\":\"0x0\",\"h0_int\":0,"
+		    "\"hmax\":\"0xffffffffffffffff\",\"hmax_int\":18446744073709551615,\"d\":-2.5000}\n");
+	UNIT_EQ_INT("json line three times the writer's buffer, as printf writes it", long_line(), 1);
 	UNIT_EQ_STR("bytes below 1 KiB", fmt_bytes(1000, buf, sizeof(buf)), "1000 B");
 	UNIT_EQ_STR("bytes in KiB", fmt_bytes(4096, buf, sizeof(buf)), "4.0 KiB");
 	UNIT_EQ_STR("bytes in MiB", fmt_bytes(3 << 20 | 1 << 19, buf, sizeof(buf)), "3.5 MiB");
