@@ -383,9 +383,9 @@ static struct folio *hm_anon_folio(unsigned long pfn)
  * Clearing the accessed bit hides the reference from reclaim; hand it on, so
  * that watching a process never makes its hot pages look cold to reclaim.
  */
-static void hm_pass_on_reference(struct folio *folio, bool young)
+static void hm_pass_on_reference(struct folio *folio)
 {
-	if (young)
+	if (folio)
 		hm_folio_keep_reference(folio);
 }
 
@@ -419,7 +419,8 @@ static bool hm_walk_huge_pmd(struct hm_walk *w, pmd_t *pmd)
 	folio = hm_anon_folio(pmd_pfn(pmdval));
 	if (folio && hm_chunk_get(w, w->chunk_index << HM_CHUNK_SHIFT)) {
 		young = hm_pmdp_test_and_clear_young(pmd);
-		hm_pass_on_reference(folio, young);
+		if (young)
+			hm_pass_on_reference(folio);
 		w->scanned++;
 		hm_track_huge(w, young);
 	}
@@ -430,7 +431,6 @@ static bool hm_walk_huge_pmd(struct hm_walk *w, pmd_t *pmd)
 static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 			      unsigned long end)
 {
-	struct folio *folio;
 	spinlock_t *ptl;	/* the PMD or PTE table lock */
 	pte_t *pte, ptent;
 	pmd_t pmdval;
@@ -466,13 +466,19 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 				hm_nonpresent_pte(w, addr, pte_to_swp_entry(ptent));
 			continue;
 		}
-		folio = hm_anon_folio(pte_pfn(ptent));
-		if (!folio)
+		/*
+		 * In a tracked (private anonymous) mapping a present PTE maps
+		 * the zero page or an anonymous folio, which the pfn tells: the
+		 * folio is read only for a young PTE, to pass its reference on,
+		 * and most PTEs of a big heap are not young.
+		 */
+		if (is_zero_pfn(pte_pfn(ptent)))
 			continue;
 		if (!hm_chunk_get(w, addr))
 			break;
 		young = hm_ptep_test_and_clear_young(pte);
-		hm_pass_on_reference(folio, young);
+		if (young)
+			hm_pass_on_reference(hm_anon_folio(pte_pfn(ptent)));
 		w->scanned++;
 		hm_track_pte(w, addr, young);
 	}
