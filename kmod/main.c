@@ -84,6 +84,7 @@ static int __init heapmon_init(void)
 	struct hm_target_hooks hooks = {
 		.groups = hm_target_groups,
 		.added = hm_sysfs_target_added,
+		.arm = hm_probes_start,
 		.listening = hm_netlink_has_listeners,
 		.notify = hm_netlink_notify_events,
 	};

@@ -17,7 +17,6 @@
 #include "heapmon.h"
 #include "history.h"
 #include "netlink.h"
-#include "probes.h"
 #include "target.h"
 
 static struct genl_family hm_genl_family;
@@ -226,8 +225,6 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 				    "FLUSH_TLB and NO_FLUSH_TLB exclude each other");
 		return -EINVAL;
 	}
-	/* The probes go in before the first target, and stay (see probes.h). */
-	hm_probes_start();
 	return hm_target_watch(nr, interval_ms, flags, info->extack);
 }
 

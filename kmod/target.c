@@ -234,8 +234,13 @@ static void hm_target_pass(struct hm_target *t)
 		hm_stats_pass_skipped(&t->stats, &res);
 		spin_unlock(&t->stats_lock);
 	}
-	/* The flush goes out later, in a round shared with other targets. */
-	t->flush_seq = res.scanned && hm_target_wants_flush(t) ? hm_flush_request(mm) : 0;
+	/*
+	 * The flush goes out later, in a round shared with other targets. A
+	 * walk that cleared no bit (left out, out of memory, nothing resident)
+	 * asks for none, and the next pass checks the last pass's round.
+	 */
+	if (res.scanned)
+		t->flush_seq = hm_target_wants_flush(t) ? hm_flush_request(mm) : 0;
 	mutex_unlock(&t->lock);
 	mmput(mm);
 }
@@ -483,6 +488,11 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		kobject_del(&t->kobj);
 		goto out_unlock;
 	}
+	/*
+	 * Only a watch that succeeds puts the probes in, and before its
+	 * target is hashed, so that none of its faults is missed.
+	 */
+	hm_hooks.arm();
 	WRITE_ONCE(hm_nr_targets, hm_nr_targets + 1);
 	t->listed = true;
 	list_add_tail(&t->node, &hm_targets);

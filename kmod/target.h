@@ -38,6 +38,7 @@ struct hm_target_hooks {
 	struct kobject *parent;			/* a target's sysfs directory goes in it */
 	const struct attribute_group **groups;	/* the files of that directory */
 	int (*added)(struct kobject *kobj);	/* the directory was just added */
+	void (*arm)(void);			/* a target is about to be hashed; may sleep */
 	bool (*listening)(void);		/* whether anyone wants events */
 	void (*notify)(struct hm_target *t);	/* multicasts t's new events; may sleep */
 };

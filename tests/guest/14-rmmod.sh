@@ -16,7 +16,19 @@ for p in $pids; do
 done
 expect_eq "the targets live on" "$alive" 4
 kill $pids
-load_module
+
+# The probes go in with the first watch that succeeds, not with a request
+# that fails: a wrong PID must not leave six kprobes on every page fault of
+# the machine. (Loaded without hm-arm-probes, which arms them with a watch.)
+command insmod /lib/heapmon/heapmon.ko
+heapmonctl watch $(($(cat /proc/sys/kernel/pid_max) - 1)) --detach >/dev/null 2>&1
+heapmonctl watch 2 --detach >/dev/null 2>&1
+expect_eq "after two watches that failed, no probe is in" \
+	"$(grep -c ' active' /sys/kernel/heapmon/probes)" 0
+hm-arm-probes
+expect_eq "after a watch that succeeded, the probes are in" \
+	"$(grep -c ' active' /sys/kernel/heapmon/probes)" \
+	"$(grep -vc ' unavailable' /sys/kernel/heapmon/probes)"
 
 # What could hold a target after its unwatch, and so run its release in
 # module code after rmmod: an open dump and an open sysfs file. A netlink
