@@ -16,12 +16,20 @@
  * quotes, and "huge H": the huge pages of the dump that overlap the range.
  * START and END take 0x for hexadecimal. Built with heapmonctl's decode,
  * request and heat code (tests/progs/Makefile).
+ *
+ *   slicecheck -b REPS PID START END N
+ *
+ * times one frame's heat of the range both ways, REPS times each, in turn:
+ * a SLICES request, and a PAGES dump of every page plus hm_heat_slices()
+ * (what heapmonctl did before, and does with an older module). Prints
+ * "slices_us MEDIAN pages_us MEDIAN records R ratio PAGES/SLICES" (bench/slices).
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "array.h"
 #include "decode.h"
@@ -163,16 +171,74 @@ static int check(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, u
 	return i != n;
 }
 
+static uint64_t now_us(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (uint64_t)t.tv_sec * 1000000 + t.tv_nsec / 1000;
+}
+
+static int by_value(const void *a, const void *b)
+{
+	uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+static int bench(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, unsigned int n,
+		 int reps, struct hm_array *pages)
+{
+	static struct hm_heat_slice k[HEAPMON_SLICES_MAX];
+	struct pages_dump d = { .pages = pages };
+	uint64_t *ts, *tp, t, passes;
+	int i, ret = 0;
+
+	ts = calloc(reps, sizeof(*ts));
+	tp = calloc(reps, sizeof(*tp));
+	if (!ts || !tp)
+		return 1;
+	for (i = 0; i < reps && !ret; i++) {
+		t = now_us();
+		ret = hm_req_slices(nl, pid, start, end, n, k, &passes);
+		ts[i] = now_us() - t;
+		t = now_us();
+		do
+			ret = ret ? ret : dump_pages(nl, pid, &d);
+		while (ret == -EINTR);
+		if (!ret)
+			hm_heat_slices(start, end, pages->items, pages->n, k, n);
+		tp[i] = now_us() - t;
+	}
+	if (ret) {
+		printf("error %d %s\n", -ret, nl->message);
+		return 1;
+	}
+	qsort(ts, reps, sizeof(*ts), by_value);
+	qsort(tp, reps, sizeof(*tp), by_value);
+	printf("slices_us %" PRIu64 " pages_us %" PRIu64 " records %zu ratio %.1f\n", ts[reps / 2],
+	       tp[reps / 2], pages->n, (double)tp[reps / 2] / (ts[reps / 2] ? ts[reps / 2] : 1));
+	free(ts);
+	free(tp);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct hm_array pages;
 	uint64_t start, end;
 	struct hm_nl nl;
 	uint32_t pid;
-	int i, ret = 0;
+	int i, ret = 0, reps = 0;
 
-	if (argc < 5) {
-		fprintf(stderr, "usage: slicecheck PID START END N...\n");
+	if (argc > 2 && !strcmp(argv[1], "-b")) {
+		reps = atoi(argv[2]);
+		argv += 2;
+		argc -= 2;
+	}
+	if (argc < 5 || (reps && (reps < 1 || argc != 5))) {
+		fprintf(stderr, "usage: slicecheck PID START END N...\n"
+			"       slicecheck -b REPS PID START END N\n");
 		return 2;
 	}
 	pid = strtoul(argv[1], NULL, 0);
@@ -181,7 +247,9 @@ int main(int argc, char **argv)
 	if (hm_nl_open(&nl))
 		return 3;
 	hm_array_init(&pages, sizeof(struct hm_page));
-	for (i = 4; i < argc; i++)
+	if (reps)
+		ret = bench(&nl, pid, start, end, strtoul(argv[4], NULL, 0), reps, &pages);
+	for (i = 4; i < argc && !reps; i++)
 		ret |= check(&nl, pid, start, end, strtoul(argv[i], NULL, 0), &pages);
 	hm_array_free(&pages);
 	hm_nl_close(&nl);
