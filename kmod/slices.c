@@ -10,6 +10,7 @@
  */
 
 #include <linux/bitops.h>
+#include <linux/bug.h>
 #include <linux/math.h>
 #include <linux/math64.h>
 #include <linux/minmax.h>
@@ -65,6 +66,9 @@ static void hm_slices_page(struct hm_slices *sl, u64 addr, u64 size, u32 rec, bo
 		s = &sl->s[sl->cur];
 		/* The units that start in this slice: up to its end, first[cur + 1]. */
 		stop = min(last, sl->start + sl->first[sl->cur + 1]);
+		/* a is below the slice's end by hm_slice_of(): never loop in place. */
+		if (WARN_ON_ONCE(stop <= a))
+			return;
 		units = DIV_ROUND_UP_ULL(stop - a, HM_UNIT);
 		a += units * HM_UNIT;
 		if (swapped) {
