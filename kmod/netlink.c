@@ -17,6 +17,7 @@
 #include "heapmon.h"
 #include "history.h"
 #include "netlink.h"
+#include "slices.h"
 #include "target.h"
 
 static struct genl_family hm_genl_family;
@@ -57,6 +58,14 @@ static const struct nla_policy hm_pages_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_IDLE_MIN] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_idle_min_range),
 	[HEAPMON_A_ADDR_START] = { .type = NLA_U64 },
 	[HEAPMON_A_ADDR_END] = { .type = NLA_U64 },
+};
+
+/* The slice count's range is checked by the handler, whose message names it. */
+static const struct nla_policy hm_slices_policy[HEAPMON_A_MAX + 1] = {
+	[HEAPMON_A_PID] = HM_PID_POLICY,
+	[HEAPMON_A_ADDR_START] = { .type = NLA_U64 },
+	[HEAPMON_A_ADDR_END] = { .type = NLA_U64 },
+	[HEAPMON_A_SLICE_COUNT] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy hm_events_policy[HEAPMON_A_MAX + 1] = {
@@ -329,6 +338,98 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	s.secondary_mmu = hm_target_secondary_mmu(s.t);
 	ret = hm_reply(info, HEAPMON_CMD_STATS, NLMSG_GOODSIZE, hm_fill_stats, &s);
 	hm_target_put(s.t);
+	return ret;
+}
+
+/* SLICES */
+
+struct hm_slices_reply {
+	pid_t nr;
+	u64 passes;
+	struct hm_slices *sl;
+};
+
+static int hm_fill_slices(struct sk_buff *skb, void *arg)
+{
+	const struct hm_slices_reply *r = arg;
+	const struct hm_slices *sl = r->sl;
+
+	return nla_put_u32(skb, HEAPMON_A_PID, r->nr) ||
+	       hm_put_u64(skb, HEAPMON_A_PASSES, r->passes, HEAPMON_A_PAD) ||
+	       hm_put_u64(skb, HEAPMON_A_ADDR_START, sl->start, HEAPMON_A_PAD) ||
+	       hm_put_u64(skb, HEAPMON_A_ADDR_END, sl->end, HEAPMON_A_PAD) ||
+	       nla_put_u32(skb, HEAPMON_A_SLICE_COUNT, sl->n) ||
+	       nla_put(skb, HEAPMON_A_SLICES, sl->n * sizeof(sl->s[0]), sl->s) ? -EMSGSIZE : 0;
+}
+
+/* The request's range and slice count: required, start below end, 1 to the max. */
+static int hm_slices_args(struct genl_info *info, u64 *start, u64 *end, u32 *n)
+{
+	struct nlattr **attrs = info->attrs;
+
+	if (!attrs[HEAPMON_A_ADDR_START] || !attrs[HEAPMON_A_ADDR_END] ||
+	    !attrs[HEAPMON_A_SLICE_COUNT]) {
+		NL_SET_ERR_MSG(info->extack, "ADDR_START, ADDR_END and SLICE_COUNT are required");
+		return -EINVAL;
+	}
+	*start = nla_get_u64(attrs[HEAPMON_A_ADDR_START]);
+	*end = nla_get_u64(attrs[HEAPMON_A_ADDR_END]);
+	*n = nla_get_u32(attrs[HEAPMON_A_SLICE_COUNT]);
+	if (*start >= *end) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[HEAPMON_A_ADDR_START],
+				    "the address range is empty: start must be below end");
+		return -EINVAL;
+	}
+	if (*n < 1 || *n > HEAPMON_SLICES_MAX) {
+		NL_SET_ERR_MSG_ATTR(info->extack, attrs[HEAPMON_A_SLICE_COUNT],
+				    "the slice count must be 1 to 256 (HEAPMON_SLICES_MAX)");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int hm_slices_doit(struct sk_buff *skb, struct genl_info *info)
+{
+	struct hm_slices_reply r;
+	struct hm_target *t;
+	u64 start, end;
+	u32 n;
+	int ret;
+
+	BUILD_BUG_ON(HEAPMON_SLICES_MAX != 256);
+	ret = hm_check_perm(skb, info->extack);
+	if (ret)
+		return ret;
+	ret = hm_get_pid(info->attrs, info->extack, &r.nr);
+	if (ret)
+		return ret;
+	ret = hm_slices_args(info, &start, &end, &n);
+	if (ret)
+		return ret;
+	t = hm_nl_target(r.nr, info->extack);
+	if (!t)
+		return -ENOENT;
+	/* Before the lock: the summary is 12.3 KiB. */
+	r.sl = kvmalloc(sizeof(*r.sl), GFP_KERNEL_ACCOUNT);
+	if (!r.sl) {
+		NL_SET_ERR_MSG(info->extack, "no memory for the slices");
+		ret = -ENOMEM;
+		goto out_put;
+	}
+	/*
+	 * One pass's records, in one go: passes hold the lock while they
+	 * update them, and the work is bounded by the range's records.
+	 */
+	mutex_lock(&t->lock);
+	r.passes = t->stats.passes;
+	hm_slices_sum(&t->pages, start, end, n, r.sl);
+	mutex_unlock(&t->lock);
+	ret = hm_reply(info, HEAPMON_CMD_SLICES,
+		       NLMSG_GOODSIZE + nla_total_size(n * sizeof(r.sl->s[0])),
+		       hm_fill_slices, &r);
+	kvfree(r.sl);
+out_put:
+	hm_target_put(t);
 	return ret;
 }
 
@@ -901,6 +1002,7 @@ static const struct genl_ops hm_genl_ops[] = {
 		.dumpit = hm_history_dumpit,
 		.done = hm_dump_done,
 	},
+	{ HM_OP(HEAPMON_CMD_SLICES, hm_slices_policy), .doit = hm_slices_doit },
 };
 
 static const struct genl_multicast_group hm_mcgrps[] = {

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "decode.h"
+#include "heat.h"
 
 #define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
 
@@ -320,6 +321,44 @@ static unsigned int chunk_weight(const unsigned char *bitmap)
 	for (i = 0; i < HEAPMON_CHUNK_PAGES; i++)
 		n += chunk_bit(bitmap, i);
 	return n;
+}
+
+int hm_decode_slices(struct nlattr *const *tb, unsigned int n, struct hm_heat_slice *out,
+		     uint64_t *passes)
+{
+	const unsigned char *data;
+	struct heapmon_slice ks;
+	unsigned int i;
+
+	if (!tb[HEAPMON_A_PASSES] || !tb[HEAPMON_A_SLICE_COUNT] || !tb[HEAPMON_A_SLICES] ||
+	    nla_len(tb[HEAPMON_A_PASSES]) != sizeof(uint64_t) ||
+	    nla_len(tb[HEAPMON_A_SLICE_COUNT]) != sizeof(uint32_t) ||
+	    nla_get_u32(tb[HEAPMON_A_SLICE_COUNT]) != n ||
+	    (size_t)nla_len(tb[HEAPMON_A_SLICES]) != n * sizeof(ks))
+		return -EBADMSG;
+	*passes = nla_get_u64(tb[HEAPMON_A_PASSES]);
+	data = nla_data(tb[HEAPMON_A_SLICES]);
+	for (i = 0; i < n; i++) {
+		/* Attribute data is 4-byte aligned only. */
+		memcpy(&ks, data + i * sizeof(ks), sizeof(ks));
+		/* A resident unit counted in a slice overlaps it; never is a part of resident. */
+		if (ks.never > ks.resident || (ks.resident && !(ks.flags & HEAPMON_SLICE_F_RESIDENT)))
+			return -EBADMSG;
+		out[i] = (struct hm_heat_slice){
+			.resident = ks.resident,
+			.never = ks.never,
+			.idle_sum = ks.idle_sum,
+			.swapped = ks.swapped,
+		};
+		/* The hottest page: the least idle touched one; one never touched is cold. */
+		if (!(ks.flags & HEAPMON_SLICE_F_RESIDENT))
+			out[i].hottest = HM_HEAT_NONE;
+		else if (ks.idle_min == HEAPMON_SLICE_IDLE_NONE)
+			out[i].hottest = HM_HEAT_COLD;
+		else
+			out[i].hottest = hm_heat_level_of_idle(ks.idle_min);
+	}
+	return 0;
 }
 
 int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)

@@ -146,6 +146,16 @@ int hm_decode_sample(struct nlattr *nla, struct hm_history_sample *s);
 typedef int (*hm_page_cb)(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, void *arg);
 int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg);
 
+struct hm_heat_slice;
+
+/*
+ * A HEAPMON_CMD_SLICES reply's slices, from its attribute table tb, into
+ * out[0..n-1] (n as asked), and the pass they are from into *passes.
+ * Returns 0, or -EBADMSG when a slice is missing or malformed.
+ */
+int hm_decode_slices(struct nlattr *const *tb, unsigned int n, struct hm_heat_slice *out,
+		     uint64_t *passes);
+
 /* JSON: key is NULL inside an array. */
 void hm_json_targets(struct json *j, const char *key, const struct hm_status *st);
 void hm_json_target_stats(struct json *j, const char *key, const struct hm_target_stats *ts);

@@ -35,8 +35,8 @@ char hm_heat_char(uint32_t rec)
 /* The slice of n holding offset off of a range len bytes long. */
 static unsigned int heat_slice(uint64_t off, uint64_t len, unsigned int n)
 {
-	/* User addresses stay below 2^57 and n at most 256: off * n does not overflow. */
-	uint64_t slice = off * n / len;
+	/* Exact for any range, as the module's HEAPMON_CMD_SLICES computes it. */
+	uint64_t slice = (unsigned __int128)off * n / len;
 
 	return slice < n ? slice : n - 1;
 }
@@ -54,10 +54,15 @@ void hm_heat_slices(uint64_t start, uint64_t end, const struct hm_page *pages, s
 	memset(out, 0, n * sizeof(*out));
 	for (i = 0; i < n_pages && end > start; i++) {
 		p = &pages[i];
-		if (p->swapped || p->addr >= end || p->addr + p->size <= start)
+		if (p->addr >= end || p->addr + p->size <= start)
 			continue;
-		l = heat_level(p->rec);
 		a = p->addr > start ? p->addr : start;
+		if (p->swapped) {
+			/* Always a 4 KiB page. */
+			out[heat_slice(a - start, len, n)].swapped++;
+			continue;
+		}
+		l = heat_level(p->rec);
 		last = p->addr + p->size < end ? p->addr + p->size : end;
 		/* 4 KiB at a time: a huge page may straddle slices. */
 		for (; a < last; a += HM_PAGE_SIZE) {

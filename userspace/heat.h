@@ -40,14 +40,16 @@ struct hm_heat_slice {
 	uint64_t resident;	/* resident pages */
 	uint64_t never;		/* of which never touched */
 	uint64_t idle_sum;	/* idle periods summed over the touched ones */
+	uint64_t swapped;	/* pages swapped out (not in resident) */
 	enum hm_heat_level hottest;
 };
 
 /*
  * Splits [start, end) into n slices (slice i holds the pages at offsets off
  * with off * n / (end - start) == i) and sums up in out[0..n-1] the resident
- * pages of each. Pages may come in any order; swapped-out ones and those
- * outside [start, end) are ignored.
+ * pages of each, and the swapped-out ones apart. Pages may come in any
+ * order; those outside [start, end) are ignored. HEAPMON_CMD_SLICES gives the
+ * same sums (hm_decode_slices()).
  */
 void hm_heat_slices(uint64_t start, uint64_t end, const struct hm_page *pages, size_t n_pages,
 		    struct hm_heat_slice *out, unsigned int n);

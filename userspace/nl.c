@@ -112,6 +112,7 @@ static const struct nla_policy hm_reply_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_FLUSH_CPUS] = { .type = NLA_U64 },
 	[HEAPMON_A_FLUSH_DEFERRED] = { .type = NLA_U64 },
 	[HEAPMON_A_FLUSH_STALE_PASSES] = { .type = NLA_U64 },
+	[HEAPMON_A_SLICE_COUNT] = { .type = NLA_U32 },
 };
 
 /* Parses a generic netlink message of heapmon's into r; returns 0 or -EBADMSG. */

@@ -38,9 +38,10 @@ struct record {
 	unsigned long frames;
 	struct hm_target_stats ts;
 	struct hm_array regions;	/* struct hm_region */
-	struct hm_array pages;		/* struct hm_page */
+	bool use_pages;			/* the module has no SLICES: sum up PAGES here */
+	struct hm_array pages;		/* struct hm_page; use_pages only */
 	bool pages_torn;
-	struct hm_heat_slice slices[HM_RECORD_SLICES];
+	struct hm_array heat;		/* struct hm_heat_slice: each region's, in turn */
 };
 
 static uint64_t ns_of(const struct timespec *t)
@@ -109,13 +110,12 @@ static unsigned int slices_of(const struct hm_region *reg)
 	return pages < HM_RECORD_SLICES ? pages : HM_RECORD_SLICES;
 }
 
-static void write_heat(struct record *r, struct json *j, const struct hm_region *reg)
+/* The region's slices, s[0..slices_of(reg)-1], from the frame's heat. */
+static void write_heat(struct json *j, const struct hm_region *reg, const struct hm_heat_slice *s)
 {
 	unsigned int n = slices_of(reg), i;
-	struct hm_heat_slice *s = r->slices;
 	uint64_t touched;
 
-	hm_heat_slices(reg->start, reg->end, r->pages.items, r->pages.n, s, n);
 	json_object_begin(j, "heat");
 	json_u64(j, "slices", n);
 	json_array_begin(j, "resident");
@@ -139,9 +139,9 @@ static void write_frame(struct record *r, const struct timespec *wall,
 			const struct timespec *boot)
 {
 	const struct hm_region *reg;
+	size_t i, heat = 0;
 	char when[40];
 	struct json j;
-	size_t i;
 
 	rfc3339(wall, when, sizeof(when));
 	json_init(&j, r->f);
@@ -158,8 +158,10 @@ static void write_frame(struct record *r, const struct timespec *wall,
 		reg = hm_array_at(&r->regions, i);
 		json_object_begin(&j, NULL);
 		hm_json_region_fields(&j, reg);
-		if (!r->pages_torn)
-			write_heat(r, &j, reg);
+		if (!r->pages_torn) {
+			write_heat(&j, reg, hm_array_at(&r->heat, heat));
+			heat += slices_of(reg);
+		}
 		json_object_end(&j);
 	}
 	json_array_end(&j);
@@ -191,9 +193,68 @@ static int dump_done(struct record *r, struct hm_array *items, int err)
 	return hm_req_perror(&r->nl, "record", r->a.pid, err);
 }
 
-static int refresh(struct record *r)
+/* Appends n slices to the frame's heat; NULL when out of memory. */
+static struct hm_heat_slice *heat_push(struct record *r, unsigned int n)
+{
+	size_t at = r->heat.n;
+	unsigned int i;
+
+	for (i = 0; i < n; i++)
+		if (!hm_array_push(&r->heat))
+			return NULL;
+	return hm_array_at(&r->heat, at);
+}
+
+/* Each region's slices from the module's summaries: one request per region. */
+static int heat_from_slices(struct record *r)
+{
+	const struct hm_region *reg;
+	struct hm_heat_slice *s;
+	uint64_t passes;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < r->regions.n; i++) {
+		reg = hm_array_at(&r->regions, i);
+		s = heat_push(r, slices_of(reg));
+		if (!s)
+			return -ENOMEM;
+		ret = hm_req_slices(&r->nl, r->a.pid, reg->start, reg->end, slices_of(reg), s,
+				    &passes);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+/* The same from every page, for a module without SLICES (older than 0.6). */
+static int heat_from_pages(struct record *r)
 {
 	static const struct hm_page_filter all_pages;
+	const struct hm_region *reg;
+	struct hm_heat_slice *s;
+	size_t i;
+	int ret;
+
+	ret = hm_req_pages(&r->nl, r->a.pid, &all_pages, &r->pages);
+	/* Pages that keep changing cost the frame its heat only. */
+	r->pages_torn = ret == -EINTR;
+	if (ret)
+		return r->pages_torn ? 0 : ret;
+	for (i = 0; i < r->regions.n; i++) {
+		reg = hm_array_at(&r->regions, i);
+		s = heat_push(r, slices_of(reg));
+		if (!s)
+			return -ENOMEM;
+		hm_heat_slices(reg->start, reg->end, r->pages.items, r->pages.n, s,
+			       slices_of(reg));
+	}
+	return 0;
+}
+
+static int refresh(struct record *r)
+{
+	size_t i, want = 0;
 	int ret;
 
 	ret = hm_req_stats(&r->nl, r->a.pid, &r->ts);
@@ -202,10 +263,26 @@ static int refresh(struct record *r)
 	ret = dump_done(r, &r->regions, hm_req_regions(&r->nl, r->a.pid, &r->regions));
 	if (ret)
 		return ret;
-	ret = hm_req_pages(&r->nl, r->a.pid, &all_pages, &r->pages);
-	/* Pages that keep changing cost the frame its heat only. */
-	r->pages_torn = ret == -EINTR;
-	return dump_done(r, &r->pages, r->pages_torn ? 0 : ret);
+	hm_array_clear(&r->heat);
+	r->pages_torn = false;
+	ret = -EOPNOTSUPP;
+	if (!r->use_pages) {
+		ret = heat_from_slices(r);
+		r->use_pages = ret == -EOPNOTSUPP || ret == -EINVAL;
+	}
+	if (r->use_pages) {
+		hm_array_clear(&r->heat);
+		ret = heat_from_pages(r);
+	}
+	ret = dump_done(r, &r->heat, ret);
+	if (ret || r->pages_torn)
+		return ret;
+	/* A target that exited meanwhile: its last frame's slices are empty. */
+	for (i = 0; i < r->regions.n; i++)
+		want += slices_of(hm_array_at(&r->regions, i));
+	if (r->heat.n < want && !heat_push(r, want - r->heat.n))
+		return hm_req_perror(&r->nl, "record", r->a.pid, -ENOMEM);
+	return 0;
 }
 
 /* One frame per interval until stopped, out of time, or the target exits. */
@@ -336,9 +413,11 @@ int cmd_record(int argc, char **argv)
 	}
 	hm_array_init(&r.regions, sizeof(struct hm_region));
 	hm_array_init(&r.pages, sizeof(struct hm_page));
+	hm_array_init(&r.heat, sizeof(struct hm_heat_slice));
 	ret = run(&r);
 	hm_array_free(&r.regions);
 	hm_array_free(&r.pages);
+	hm_array_free(&r.heat);
 	hm_nl_close(&r.nl);
 	bad = fflush(r.f) || ferror(r.f);
 	if (r.f != stdout && fclose(r.f))

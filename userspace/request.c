@@ -5,6 +5,7 @@
 
 #include <netlink/netlink.h>
 
+#include "heat.h"
 #include "request.h"
 
 /* msg, or NULL (hm_nl_call() then fails with -ENOMEM) if adding an attribute failed. */
@@ -171,6 +172,36 @@ int hm_req_pages(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
 			  .request = pages_request, .cb = pages_cb };
 
 	return dump_run(&d);
+}
+
+struct slices_reply {
+	unsigned int n;
+	struct hm_heat_slice *out;
+	uint64_t *passes;
+	bool got;
+};
+
+static int slices_cb(const struct hm_reply *r, void *arg)
+{
+	struct slices_reply *s = arg;
+
+	s->got = true;
+	return hm_decode_slices(r->tb, s->n, s->out, s->passes);
+}
+
+int hm_req_slices(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, unsigned int n,
+		  struct hm_heat_slice *out, uint64_t *passes)
+{
+	struct slices_reply s = { .n = n, .out = out, .passes = passes };
+	struct nl_msg *msg = pid_msg(nl, HEAPMON_CMD_SLICES, 0, pid);
+	int ret;
+
+	msg = msg_done(msg, msg && (nla_put_u64(msg, HEAPMON_A_ADDR_START, start) ||
+				    nla_put_u64(msg, HEAPMON_A_ADDR_END, end) ||
+				    nla_put_u32(msg, HEAPMON_A_SLICE_COUNT, n)));
+	ret = hm_nl_call(nl, msg, slices_cb, &s);
+	/* A success without a reply is malformed too. */
+	return !ret && !s.got ? -EBADMSG : ret;
 }
 
 int hm_collect_events(const struct hm_reply *r, uint32_t pid, struct hm_array *events)

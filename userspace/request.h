@@ -40,6 +40,15 @@ int hm_req_stats(struct hm_nl *nl, uint32_t pid, struct hm_target_stats *ts);
 int hm_req_regions(struct hm_nl *nl, uint32_t pid, struct hm_array *regions);
 int hm_req_pages(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
 		 struct hm_array *pages);
+struct hm_heat_slice;
+
+/*
+ * HEAPMON_CMD_SLICES: [start, end) in n slices (1 to HEAPMON_SLICES_MAX)
+ * into out[0..n-1], from the pass *passes. A module older than the command
+ * answers -EOPNOTSUPP: read a PAGES dump and hm_heat_slices() instead.
+ */
+int hm_req_slices(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, unsigned int n,
+		  struct hm_heat_slice *out, uint64_t *passes);
 /* Events with seq >= seq_min; 0 for all. */
 int hm_req_events(struct hm_nl *nl, uint32_t pid, uint64_t seq_min, struct hm_array *events);
 

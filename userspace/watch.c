@@ -40,7 +40,8 @@ struct watch {
 	unsigned long frames;
 	struct hm_target_stats ts;
 	struct hm_array regions;	/* struct hm_region */
-	struct hm_array pages;		/* struct hm_page, by address; human mode only */
+	bool use_pages;			/* the module has no SLICES: draw strips from PAGES */
+	struct hm_array pages;		/* struct hm_page, by address; use_pages only */
 	bool pages_torn;		/* the PAGES dump kept being interrupted */
 	struct hm_array events;		/* struct hm_event, new since the last frame */
 	uint64_t last_seq;
@@ -114,9 +115,25 @@ static int dump_done(struct watch *w, struct hm_array *items, int err)
 	return hm_req_perror(&w->nl, "watch", w->a.pid, err);
 }
 
-static int refresh(struct watch *w)
+/* Every page, for a module without SLICES (older than 0.6). */
+static int fetch_pages(struct watch *w)
 {
 	static const struct hm_page_filter all_pages;
+	int ret;
+
+	ret = hm_req_pages(&w->nl, w->a.pid, &all_pages, &w->pages);
+	/* Pages that keep changing cost the frame its heat strips only. */
+	w->pages_torn = ret == -EINTR;
+	if (w->pages_torn)
+		ret = 0;
+	ret = dump_done(w, &w->pages, ret);
+	if (!ret)
+		sort_pages(&w->pages);
+	return ret;
+}
+
+static int refresh(struct watch *w)
+{
 	size_t i;
 	int ret;
 
@@ -126,17 +143,14 @@ static int refresh(struct watch *w)
 	ret = dump_done(w, &w->regions, hm_req_regions(&w->nl, w->a.pid, &w->regions));
 	if (ret)
 		return ret;
-	/* Pages only draw the heat strips, which JSON frames do not have. */
-	if (!w->a.json) {
-		ret = hm_req_pages(&w->nl, w->a.pid, &all_pages, &w->pages);
-		/* Pages that keep changing cost the frame its heat strips only. */
-		w->pages_torn = ret == -EINTR;
-		if (w->pages_torn)
-			ret = 0;
-		ret = dump_done(w, &w->pages, ret);
+	/*
+	 * The heat strips, which JSON frames do not have, come from SLICES as
+	 * each region is drawn; from pages only with a module without it.
+	 */
+	if (!w->a.json && w->use_pages) {
+		ret = fetch_pages(w);
 		if (ret)
 			return ret;
-		sort_pages(&w->pages);
 	}
 	ret = dump_done(w, &w->events,
 			hm_req_events(&w->nl, w->a.pid, w->last_seq + 1, &w->events));
@@ -209,20 +223,59 @@ static __attribute__((format(printf, 2, 3))) void put_line(const struct hm_fit *
 	putchar('\n');
 }
 
-static void show_region(const struct watch *w, const struct hm_fit *f,
-			const struct hm_region *reg)
+/*
+ * The region's strip from the module's per-slice summary: one request, however
+ * many pages. NULL when it failed; a module without SLICES switches the watch
+ * to PAGES dumps (fetched here for this frame).
+ */
+static const char *slices_strip(struct watch *w, const struct hm_region *reg, unsigned int width,
+				char *strip)
+{
+	struct hm_heat_slice s[HM_HEAT_WIDTH_MAX];
+	uint64_t passes;
+	unsigned int i;
+	int ret;
+
+	if (!width)
+		width = 1;
+	if (width > HM_HEAT_WIDTH_MAX)
+		width = HM_HEAT_WIDTH_MAX;
+	ret = hm_req_slices(&w->nl, w->a.pid, reg->start, reg->end, width, s, &passes);
+	if (ret == -EOPNOTSUPP || ret == -EINVAL) {
+		w->use_pages = true;
+		if (fetch_pages(w))
+			w->pages_torn = true;
+		return NULL;
+	}
+	if (ret)
+		return "heat unavailable: the summary failed";
+	for (i = 0; i < width; i++)
+		strip[i] = hm_heat_level_char(s[i].hottest);
+	strip[width] = '\0';
+	return strip;
+}
+
+static void show_region(struct watch *w, const struct hm_fit *f, const struct hm_region *reg)
 {
 	char strip[HM_HEAT_WIDTH_MAX + 1], res[16];
+	const char *heat = NULL;
 	size_t first, last;
 
-	first = first_page_after(&w->pages, reg->start);
-	last = first_page_after(&w->pages, reg->end);
-	hm_heat_strip(reg->start, reg->end, last > first ? hm_array_at(&w->pages, first) : NULL,
-		      last - first, strip, f->strip);
+	if (!w->use_pages)
+		heat = slices_strip(w, reg, f->strip, strip);
+	if (!heat && w->pages_torn)
+		heat = "heat unavailable: the pages kept changing";
+	if (!heat) {
+		first = first_page_after(&w->pages, reg->start);
+		last = first_page_after(&w->pages, reg->end);
+		hm_heat_strip(reg->start, reg->end,
+			      last > first ? hm_array_at(&w->pages, first) : NULL, last - first,
+			      strip, f->strip);
+		heat = strip;
+	}
 	put_line(f, "%-4s  0x%012llx-0x%012llx  %10s  [%s]", hm_region_kind_name(reg->kind),
 		 (unsigned long long)reg->start, (unsigned long long)reg->end,
-		 fmt_bytes(reg->stats.resident_bytes, res, sizeof(res)),
-		 w->pages_torn ? "heat unavailable: the pages kept changing" : strip);
+		 fmt_bytes(reg->stats.resident_bytes, res, sizeof(res)), heat);
 }
 
 struct shown_region {
@@ -248,7 +301,7 @@ static int by_index(const void *a, const void *b)
  * The regions that fit, in address order: all of them, or the f->regions
  * with the most resident bytes and a line for the rest.
  */
-static void show_regions(const struct watch *w, const struct hm_fit *f)
+static void show_regions(struct watch *w, const struct hm_fit *f)
 {
 	const struct hm_region *reg;
 	struct shown_region *sr;

@@ -8,6 +8,7 @@
 #include <netlink/msg.h>
 
 #include "decode.h"
+#include "heat.h"
 #include "unit.h"
 
 #define BASE 0x7f0000000000ULL
@@ -255,8 +256,79 @@ static void test_region(void)
 		    "\"idle600_bytes\":32768,\"never_bytes\":36864,\"faults\":40960}\n");
 }
 
+/* A SLICES reply's attribute table: PASSES 42, SLICE_COUNT count, SLICES the n given. */
+static void put_slices(struct nlattr **tb, uint32_t count, const struct heapmon_slice *ks,
+		       int len)
+{
+	memset(tb, 0, (HEAPMON_A_MAX + 1) * sizeof(*tb));
+	nlmsg_free(msg);
+	msg = nlmsg_alloc();
+	/* Each attribute goes at the message's tail (4 KiB: no reallocation). */
+	tb[HEAPMON_A_PASSES] = nlmsg_tail(nlmsg_hdr(msg));
+	nla_put_u64(msg, HEAPMON_A_PASSES, 42);
+	tb[HEAPMON_A_SLICE_COUNT] = nlmsg_tail(nlmsg_hdr(msg));
+	nla_put_u32(msg, HEAPMON_A_SLICE_COUNT, count);
+	tb[HEAPMON_A_SLICES] = nlmsg_tail(nlmsg_hdr(msg));
+	nla_put(msg, HEAPMON_A_SLICES, len, ks);
+}
+
+static void test_slices(void)
+{
+	const struct heapmon_slice ks[] = {
+		{ .idle_min = HEAPMON_SLICE_IDLE_NONE },
+#define F HEAPMON_SLICE_F_RESIDENT
+		{ .resident = 8, .swapped = 1, .never = 8, .idle_min = HEAPMON_SLICE_IDLE_NONE,
+		  .flags = F },
+		{ .resident = 4, .flags = F },
+		{ .resident = 4, .swapped = 2, .idle_sum = 2, .idle_min = 2, .flags = F },
+		{ .resident = 4, .idle_sum = 40, .idle_min = 10, .flags = F },
+		{ .idle_min = 60, .flags = F },	/* only warmed by a unit of its neighbour */
+#undef F
+	};
+	struct nlattr *tb[HEAPMON_A_MAX + 1];
+	struct hm_heat_slice s[6];
+	char got[64] = "";
+	uint64_t passes = 0;
+	unsigned int i;
+
+	put_slices(tb, 6, ks, sizeof(ks));
+	memset(s, 0, sizeof(s));
+	UNIT_EQ_INT("slices: decoded", hm_decode_slices(tb, 6, s, &passes), 0);
+	UNIT_EQ_INT("slices: the pass", passes, 42);
+	for (i = 0; i < 6; i++)
+		got[i] = hm_heat_level_char(s[i].hottest);
+	UNIT_EQ_STR("slices: hottest: none, never touched, idle 0, 2, 10, 60", got, " .#+-.");
+	snprintf(got, sizeof(got), "%llu %llu %llu %llu", (unsigned long long)s[3].resident,
+		 (unsigned long long)s[3].never, (unsigned long long)s[3].idle_sum,
+		 (unsigned long long)s[3].swapped);
+	UNIT_EQ_STR("slices: resident, never, idle_sum, swapped", got, "4 0 2 2");
+	UNIT_EQ_INT("slices: another count than asked", hm_decode_slices(tb, 5, s, &passes),
+		    -EBADMSG);
+	put_slices(tb, 6, ks, sizeof(ks) - 1);
+	UNIT_EQ_INT("slices: a short array", hm_decode_slices(tb, 6, s, &passes), -EBADMSG);
+	put_slices(tb, 5, ks, sizeof(ks));
+	UNIT_EQ_INT("slices: a long array", hm_decode_slices(tb, 5, s, &passes), -EBADMSG);
+	put_slices(tb, 6, ks, sizeof(ks));
+	tb[HEAPMON_A_PASSES] = NULL;
+	UNIT_EQ_INT("slices: no PASSES", hm_decode_slices(tb, 6, s, &passes), -EBADMSG);
+	{
+		struct heapmon_slice bad[2] = { ks[1], ks[1] };
+
+		bad[1].never = 9;
+		put_slices(tb, 2, bad, sizeof(bad));
+		UNIT_EQ_INT("slices: more never touched than resident",
+			    hm_decode_slices(tb, 2, s, &passes), -EBADMSG);
+		bad[1] = ks[2];
+		bad[1].flags = 0;
+		put_slices(tb, 2, bad, sizeof(bad));
+		UNIT_EQ_INT("slices: resident without the RESIDENT flag",
+			    hm_decode_slices(tb, 2, s, &passes), -EBADMSG);
+	}
+}
+
 int main(void)
 {
+	test_slices();
 	test_chunks();
 	test_names();
 	test_events();

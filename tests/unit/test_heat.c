@@ -110,9 +110,36 @@ static void test_strips(void)
 	UNIT_EQ_STR("strip: empty region", draw(BASE, BASE, one, 6), want);
 }
 
+/* The sums per slice, swapped pages apart, and exact for any range (no overflow). */
+static void test_sums(void)
+{
+	struct hm_page pages[] = {
+		{ .addr = BASE, .size = PAGE, .rec = REC(1, 3) },
+		{ .addr = BASE + PAGE, .size = PAGE, .swapped = 1, .rec = REC(1, 7) },
+		{ .addr = BASE + 2 * PAGE, .size = PAGE, .rec = REC(0, 9) },
+	};
+	struct hm_heat_slice s[3];
+	char got[96];
+
+	/* 3 pages in 2 slices: page 1 starts in slice 0 and reaches slice 1. */
+	hm_heat_slices(BASE, BASE + 3 * PAGE, pages, 3, s, 2);
+	snprintf(got, sizeof(got), "%llu %llu %llu %llu %d | %llu %llu %llu %llu %d",
+		 (unsigned long long)s[0].resident, (unsigned long long)s[0].never,
+		 (unsigned long long)s[0].idle_sum, (unsigned long long)s[0].swapped, s[0].hottest,
+		 (unsigned long long)s[1].resident, (unsigned long long)s[1].never,
+		 (unsigned long long)s[1].idle_sum, (unsigned long long)s[1].swapped, s[1].hottest);
+	UNIT_EQ_STR("sums: resident, never, idle_sum, swapped, hottest per slice", got,
+		    "1 0 3 1 3 | 1 1 0 0 1");
+	/* A range of 2^63 bytes in 3 slices: off * n overflows 64 bits, the sum does not. */
+	pages[0].addr = (1ULL << 62) + (1ULL << 61);
+	hm_heat_slices(0, 1ULL << 63, pages, 1, s, 3);
+	UNIT_EQ_INT("sums: a page at 3/4 of a 2^63-byte range is in slice 2 of 3", s[2].resident, 1);
+}
+
 int main(void)
 {
 	test_chars();
 	test_strips();
+	test_sums();
 	return unit_failed ? 1 : 0;
 }

@@ -206,6 +206,39 @@
  *   NLM_F_DUMP_INTR, as is any dump whose data changed between its parts
  *   (REGIONS, HISTORY): read it again.
  *
+ * HEAPMON_CMD_SLICES
+ * ------------------
+ *   A range's pages summed up per slice, from one pass: what a live view
+ *   draws of a region, at the cost of one request however many pages the
+ *   range holds. Added in module version 0.6 without a protocol bump: an
+ *   older module answers EOPNOTSUPP (read a PAGES dump instead).
+ *   Request (permissions as PAGES):
+ *     HEAPMON_A_PID: NLA_U32, required
+ *     HEAPMON_A_ADDR_START, HEAPMON_A_ADDR_END: NLA_U64, required, the range
+ *       [start, end); start must be below end (EINVAL)
+ *     HEAPMON_A_SLICE_COUNT: NLA_U32, required, n: 1 to HEAPMON_SLICES_MAX
+ *       (EINVAL)
+ *   Errors: ENOENT not watched; EINVAL a missing or bad attribute.
+ *   Reply: HEAPMON_A_PID, HEAPMON_A_PASSES (NLA_U64, the pass every slice is
+ *   from), HEAPMON_A_SLICE_COUNT and
+ *     HEAPMON_A_SLICES: NLA_BINARY, n struct heapmon_slice, slice 0 first.
+ *   Slice i holds the 4 KiB units at offsets off from start with
+ *   off * n / (end - start) == i (exact: no overflow). A page counts the
+ *   part of it in [start, end), 4 KiB at a time from max(page, start): a
+ *   2 MiB huge page is 512 units, each counted in the slice it starts in.
+ *   Per slice:
+ *     resident: resident units; swapped: units swapped out (not in resident)
+ *     never: resident units never touched (HEAPMON_REC_TOUCHED(r) == 0)
+ *     idle_sum: HEAPMON_REC_IDLE_PERIODS(r) summed over the resident units
+ *       touched at least once
+ *     idle_min: the least HEAPMON_REC_IDLE_PERIODS(r) of a touched resident
+ *       unit that overlaps the slice (a unit may overlap the next slices
+ *       too, when slices are not 4 KiB multiples), HEAPMON_SLICE_IDLE_NONE
+ *       when none does
+ *     flags: HEAPMON_SLICE_F_RESIDENT when a resident unit overlaps the slice
+ *   The summary is made under the target's lock, which its passes hold, in
+ *   one go: it costs about as much as a pass over the range's records.
+ *
  * HEAPMON_CMD_EVENTS (dump)
  * -------------------------
  *   Request: HEAPMON_A_PID: NLA_U32, required; HEAPMON_A_SEQ_MIN: NLA_U64,
@@ -297,6 +330,23 @@ static inline __u32 heapmon_rec_count_periods(__u32 count)
 #define HEAPMON_HISTORY_TIER3_SAMPLES 168
 #define HEAPMON_HISTORY_TIERS 4
 
+/* HEAPMON_CMD_SLICES: at most this many slices, and one slice of its reply. */
+#define HEAPMON_SLICES_MAX 256
+#define HEAPMON_SLICE_IDLE_NONE 0xffffffffU
+
+enum heapmon_slice_flags {
+	HEAPMON_SLICE_F_RESIDENT = 1U << 0,
+};
+
+struct heapmon_slice {
+	__u64 resident;
+	__u64 swapped;
+	__u64 never;
+	__u64 idle_sum;
+	__u32 idle_min;
+	__u32 flags;		/* HEAPMON_SLICE_F_* */
+};
+
 enum heapmon_cmd {
 	HEAPMON_CMD_UNSPEC,
 	HEAPMON_CMD_STATUS,
@@ -308,6 +358,7 @@ enum heapmon_cmd {
 	HEAPMON_CMD_EVENTS,
 	HEAPMON_CMD_EVENT,
 	HEAPMON_CMD_HISTORY,
+	HEAPMON_CMD_SLICES,
 	__HEAPMON_CMD_LAST
 };
 
@@ -346,6 +397,8 @@ enum heapmon_attr {
 	HEAPMON_A_FLUSH_CPUS,
 	HEAPMON_A_FLUSH_DEFERRED,
 	HEAPMON_A_FLUSH_STALE_PASSES,
+	HEAPMON_A_SLICE_COUNT,
+	HEAPMON_A_SLICES,
 	__HEAPMON_A_LAST
 };
 
