@@ -22,4 +22,30 @@ static inline u32 hm_count_next(u32 count, u64 pass)
 	return count + 1;
 }
 
+/*
+ * The count after passes from + 1 through pass "to", each hm_count_next(): what
+ * a page untouched meanwhile would have counted, in a few steps however
+ * long the gap (a page table the pass did not visit, see sample.c).
+ */
+static inline u32 hm_count_advance(u32 count, u64 from, u64 to)
+{
+	u64 steps;
+
+	if (to <= from)
+		return count;
+	if (count + 1 < HEAPMON_REC_EXACT) {
+		steps = to - from;
+		if (steps > HEAPMON_REC_EXACT - 1 - count)
+			steps = HEAPMON_REC_EXACT - 1 - count;
+		count += steps;
+		from += steps;
+	}
+	/* The coarse steps: passes p with p - 1 a multiple, p - 1 in [from, to - 1]. */
+	steps = (to - 1) / HEAPMON_REC_COARSE_PERIODS + 1 -
+		(from + HEAPMON_REC_COARSE_PERIODS - 1) / HEAPMON_REC_COARSE_PERIODS;
+	if (count + steps > HEAPMON_REC_IDLE_MAX)
+		return HEAPMON_REC_IDLE_MAX;
+	return count + steps;
+}
+
 #endif /* _HEAPMON_COUNTS_H */

@@ -33,6 +33,10 @@ static struct netlink_range_validation hm_interval_range = {
 	.max = HEAPMON_INTERVAL_MAX_MS,
 };
 
+static struct netlink_range_validation hm_revisit_range = {
+	.max = HEAPMON_REVISIT_MAX,
+};
+
 static struct netlink_range_validation hm_idle_min_range = {
 	.max = HEAPMON_REC_PERIODS_MAX,
 };
@@ -51,6 +55,7 @@ static const struct nla_policy hm_watch_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_PID] = HM_PID_POLICY,
 	[HEAPMON_A_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_interval_range),
 	[HEAPMON_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, HEAPMON_WATCH_F_ALL),
+	[HEAPMON_A_REVISIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_revisit_range),
 };
 
 static const struct nla_policy hm_pages_policy[HEAPMON_A_MAX + 1] = {
@@ -215,7 +220,7 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 {
 	unsigned int interval_ms = HEAPMON_INTERVAL_DEFAULT_MS;
 	struct nlattr **attrs = info->attrs;
-	u32 flags = 0;
+	u32 flags = 0, revisit = 0;
 	pid_t nr;
 	int ret;
 
@@ -225,6 +230,9 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 	ret = hm_get_pid(attrs, info->extack, &nr);
 	if (ret)
 		return ret;
+	/* 1 is every pass, as 0 is. */
+	if (attrs[HEAPMON_A_REVISIT] && nla_get_u32(attrs[HEAPMON_A_REVISIT]) > 1)
+		revisit = nla_get_u32(attrs[HEAPMON_A_REVISIT]);
 	if (attrs[HEAPMON_A_INTERVAL_MS])
 		interval_ms = nla_get_u32(attrs[HEAPMON_A_INTERVAL_MS]);
 	if (attrs[HEAPMON_A_FLAGS])
@@ -234,7 +242,7 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 				    "FLUSH_TLB and NO_FLUSH_TLB exclude each other");
 		return -EINVAL;
 	}
-	return hm_target_watch(nr, interval_ms, flags, info->extack);
+	return hm_target_watch(nr, interval_ms, flags, revisit, info->extack);
 }
 
 static int hm_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
@@ -302,7 +310,9 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	    hm_put_u64(skb, HEAPMON_STATS_A_SKIPPED_PASSES, s->st.skipped_passes, pad) ||
 	    hm_put_u64(skb, HEAPMON_STATS_A_LOCK_YIELDS, s->st.lock_yields, pad) ||
 	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags) ||
-	    nla_put_u8(skb, HEAPMON_STATS_A_SECONDARY_MMU, s->secondary_mmu))
+	    nla_put_u8(skb, HEAPMON_STATS_A_SECONDARY_MMU, s->secondary_mmu) ||
+	    nla_put_u32(skb, HEAPMON_STATS_A_REVISIT, t->revisit) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_DORMANT_PAGES, s->st.dormant_pages, pad))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -422,7 +432,7 @@ static int hm_slices_doit(struct sk_buff *skb, struct genl_info *info)
 	 */
 	mutex_lock(&t->lock);
 	r.passes = t->stats.passes;
-	hm_slices_sum(&t->pages, start, end, n, r.sl);
+	hm_slices_sum(&t->pages, r.passes, start, end, n, r.sl);
 	mutex_unlock(&t->lock);
 	ret = hm_reply(info, HEAPMON_CMD_SLICES,
 		       NLMSG_GOODSIZE + nla_total_size(n * sizeof(r.sl->s[0])),
@@ -746,7 +756,9 @@ static void hm_pages_refill(struct hm_dump_ctx *ctx)
 	b->shape = t->pages.shape;
 	b->passes = t->stats.passes;
 	xa_for_each_range(&t->pages.chunks, index, c, ctx->pos, last) {
-		b->c[b->nr++] = *c;
+		b->c[b->nr] = *c;
+		/* A dormant chunk's records, as of the pass reported. */
+		hm_chunk_advance(&b->c[b->nr++], b->passes);
 		if (b->nr == HM_PAGES_BATCH)
 			break;
 	}

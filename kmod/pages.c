@@ -14,6 +14,7 @@
  */
 
 #include <linux/atomic.h>
+#include <linux/mm.h>
 #include <linux/slab.h>
 
 #include "heapmon.h"
@@ -62,6 +63,8 @@ void hm_chunk_set_owner(struct hm_chunk *chunk, struct hm_pages *owner, unsigned
 	bitmap_zero(chunk->present, HM_CHUNK_PAGES);
 	bitmap_zero(chunk->swapped, HM_CHUNK_PAGES);
 	chunk->walk = 0;
+	chunk->synced = 0;
+	chunk->dormant = false;
 	chunk->units = 0;
 	WRITE_ONCE(chunk->huge, false);
 	WRITE_ONCE(chunk->index, index);
@@ -80,6 +83,86 @@ void hm_chunk_free(struct hm_chunk *chunk)
 	smp_wmb();	/* the clear, then the slab's stores: see above */
 	kmem_cache_free(hm_chunk_cache, chunk);
 	atomic_long_dec(&hm_nr_chunks);
+}
+
+void hm_chunk_advance(struct hm_chunk *c, u64 pass)
+{
+	unsigned int i;
+
+	if (c->synced >= pass)
+		return;
+	for_each_set_bit(i, c->present, c->huge ? 1 : HM_CHUNK_PAGES)
+		c->rec[i] = hm_rec_advance(c->rec[i], c->synced, pass);
+	c->synced = pass;
+}
+
+/*
+ * Counts dormant chunk c's pages as they are lag periods after its sync, and
+ * the least lag at which a page's idle count reaches the next bucket (10, 60
+ * or 600 periods: all exact counts, one step a period).
+ */
+static void hm_dormant_count(struct hm_chunk *c, u32 lag)
+{
+	static const u32 marks[] = { 10, 60, 600 };
+	u32 cross = U16_MAX, rec, idle;
+	struct hm_hist h = {};
+	unsigned int i, m;
+
+	for_each_set_bit(i, c->present, c->huge ? 1 : HM_CHUNK_PAGES) {
+		rec = hm_rec_advance(c->rec[i], c->synced, c->synced + lag);
+		hm_hist_add_page(&h, rec, 1, false, !c->huge && test_bit(i, c->swapped));
+		idle = HEAPMON_REC_IDLE(rec);
+		for (m = 0; m < ARRAY_SIZE(marks); m++) {
+			if (idle < marks[m]) {
+				cross = min(cross, lag + marks[m] - idle);
+				break;
+			}
+		}
+	}
+	c->sum = (struct hm_dormant){
+		.lag = min_t(u32, lag, U16_MAX),
+		.cross = cross,
+		.resident = h.resident,
+		.swapped = h.swapped,
+		.never = h.never,
+		.idle10 = h.idle10,
+		.idle60 = h.idle60,
+		.idle600 = h.idle600,
+	};
+}
+
+bool hm_chunk_make_dormant(struct hm_chunk *c, u32 min_idle)
+{
+	unsigned int i, n = 0;
+
+	for_each_set_bit(i, c->present, c->huge ? 1 : HM_CHUNK_PAGES) {
+		if (HEAPMON_REC_IDLE(c->rec[i]) < min_idle)
+			return false;
+		n++;
+	}
+	if (!n)
+		return false;
+	hm_dormant_count(c, 0);
+	return true;
+}
+
+void hm_chunk_dormant_hist(struct hm_chunk *c, u64 pass, struct hm_hist *h)
+{
+	u64 unit = c->huge ? HPAGE_PMD_SIZE : PAGE_SIZE;
+	u32 lag = min_t(u64, pass - c->synced, U16_MAX);
+	const struct hm_dormant *d = &c->sum;
+
+	if (lag < d->lag || lag >= d->cross)
+		hm_dormant_count(c, lag);
+	h->resident += d->resident * unit;
+	h->swapped += d->swapped * unit;
+	if (c->huge)
+		h->huge += d->resident * unit;
+	h->idle1 += (d->resident + d->swapped) * unit;
+	h->idle10 += d->idle10 * unit;
+	h->idle60 += d->idle60 * unit;
+	h->idle600 += d->idle600 * unit;
+	h->never += d->never * unit;
 }
 
 void hm_pages_init(struct hm_pages *pages)

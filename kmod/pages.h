@@ -26,11 +26,32 @@
 #define HM_GFP (GFP_KERNEL_ACCOUNT | __GFP_NORETRY | __GFP_NOWARN)
 
 /*
- * 2208 bytes for 512 pages: 4 bytes of record per page plus the chunk's two
- * bitmaps and header, 4.31 bytes per tracked page when the span is dense.
- * A huge page uses rec[0] and bit 0 alone. As of the last finished pass,
- * present: the pages that hold a record (resident, or swapped out since
- * they were seen resident); swapped: those of them swapped out.
+ * A dormant chunk's pages by idle bucket (hm_hist_add_page()'s, in pages),
+ * as they are lag periods after the chunk's records were synced: what a
+ * pass that does not visit the chunk adds to the statistics. Every page of
+ * a dormant chunk is idle for at least two periods: idle1 holds them all,
+ * touched none. The counts hold until the lag reaches cross.
+ */
+struct hm_dormant {
+	u16 lag;
+	u16 cross;
+	u16 resident;
+	u16 swapped;
+	u16 never;
+	u16 idle10;
+	u16 idle60;
+	u16 idle600;
+};
+
+/*
+ * 2232 bytes for 512 pages: 4 bytes of record per page plus the chunk's two
+ * bitmaps and header, 4.36 bytes per tracked page when the span is dense.
+ * A huge page uses rec[0] and bit 0 alone. As of the last pass that visited
+ * the chunk (synced), present: the pages that hold a record (resident, or
+ * swapped out since they were seen resident); swapped: those of them
+ * swapped out. The records are as of pass synced: a reader wanting them as
+ * of a later pass advances them with hm_chunk_rec() (a chunk the pass left
+ * dormant, see sample.c).
  */
 struct hm_chunk {
 	unsigned long present[HM_CHUNK_LONGS];
@@ -38,8 +59,11 @@ struct hm_chunk {
 	struct hm_pages *owner;			/* with index: which chunk this is, NULL when */
 	unsigned long index;			/* none, for readers of a recycled one (pages.c) */
 	u64 walk;				/* the last walk that visited it */
+	u64 synced;				/* the pass its records are as of */
 	u16 units;				/* 4 KiB pages counted against the limits */
 	bool huge;
+	bool dormant;				/* all idle: visited every revisit passes */
+	struct hm_dormant sum;			/* when dormant */
 	u32 rec[HM_CHUNK_PAGES];
 };
 
@@ -76,6 +100,22 @@ static inline u32 hm_rec_next(u32 rec, bool young, u64 pass)
 	return hm_rec_pack(HEAPMON_REC_TOUCHED(rec) + young,
 			   young ? 0 : hm_count_next(HEAPMON_REC_IDLE(rec), pass),
 			   hm_count_next(HEAPMON_REC_AGE(rec), pass));
+}
+
+/* A record as of pass to, its page untouched since pass from. */
+static inline u32 hm_rec_advance(u32 rec, u64 from, u64 to)
+{
+	return hm_rec_pack(HEAPMON_REC_TOUCHED(rec),
+			   hm_count_advance(HEAPMON_REC_IDLE(rec), from, to),
+			   hm_count_advance(HEAPMON_REC_AGE(rec), from, to));
+}
+
+/* Record i of chunk c as of pass (c's pages untouched since it was synced). */
+static inline u32 hm_chunk_rec(const struct hm_chunk *c, unsigned int i, u64 pass)
+{
+	if (likely(c->synced >= pass))
+		return c->rec[i];
+	return hm_rec_advance(c->rec[i], c->synced, pass);
 }
 
 /*
@@ -132,6 +172,16 @@ static inline void hm_hist_sum(struct hm_hist *sum, const struct hm_hist *h)
 	sum->idle600 += h->idle600;
 	sum->never += h->never;
 }
+
+/* Brings c's records to pass, its pages untouched since it was synced. */
+void hm_chunk_advance(struct hm_chunk *c, u64 pass);
+/*
+ * Makes c, just visited by pass c->synced, dormant if every page it holds has
+ * been idle for at least min_idle periods (at least 2); false if not.
+ */
+bool hm_chunk_make_dormant(struct hm_chunk *c, u32 min_idle);
+/* Adds dormant chunk c's pages, as of pass, to h. */
+void hm_chunk_dormant_hist(struct hm_chunk *c, u64 pass, struct hm_hist *h);
 
 int hm_pages_cache_init(void);
 void hm_pages_cache_uninit(void);

@@ -44,6 +44,7 @@ static noinline void hm_fault(struct vm_area_struct *vma, unsigned long addr)
 		r = hm_regions_find(rcu_dereference(t->regions), addr);
 		if (r)
 			atomic64_inc(&r->faults);
+		hm_target_wake(t, addr);
 		if (!hm_pages_known(&t->pages, addr)) {
 			atomic64_inc(&t->first_faults);
 			hm_target_event(t, HEAPMON_EVENT_FAULT, addr & PAGE_MASK, PAGE_SIZE, 0);

@@ -51,6 +51,8 @@ struct hm_walk {
 	u64 pass;
 	u64 walk;			/* stamps the chunks this walk visits */
 	bool baseline;			/* the watch's first pass: no period to count yet */
+	u32 revisit;			/* dormant chunks: visited every revisit passes, or 0 */
+	const unsigned long *wake;	/* spans a page fault woke (hm_wake_bit()) */
 	struct hm_region_set *set;	/* being built */
 	struct hm_region *region;	/* the region being walked */
 
@@ -60,11 +62,15 @@ struct hm_walk {
 	unsigned long cur[HM_CHUNK_LONGS];	/* its pages found with a record in this pass */
 	unsigned long cur_swapped[HM_CHUNK_LONGS];	/* of which swapped out */
 	bool cur_huge;
+	bool skipped;			/* dormant: left as it was */
+	bool whole;			/* walked whole, in one go: it may become dormant */
+	unsigned int calls;		/* hm_walk_pmd() calls for it in this walk */
 	bool was_huge;			/* it held a huge page at the last pass */
 	u32 huge_rec;			/* that huge page's record */
 	unsigned long chunk_new;	/* units newly tracked in it in this pass */
 
 	u64 scanned;
+	u64 dormant;			/* pages of dormant chunks left as they were */
 	u64 untracked;
 	unsigned long resume;		/* nonzero: stopped here for an mmap writer or memory */
 	unsigned int lock_wait_ms;	/* how long to try for the mmap lock */
@@ -162,6 +168,11 @@ static void hm_chunk_end(struct hm_walk *w)
 	WRITE_ONCE(c->huge, w->cur_huge);
 	bitmap_copy(c->present, w->cur, HM_CHUNK_PAGES);
 	bitmap_copy(c->swapped, w->cur_swapped, HM_CHUNK_PAGES);
+	if (!w->skipped) {
+		c->synced = w->pass;
+		c->dormant = w->revisit && w->whole && !w->resume &&
+			     hm_chunk_make_dormant(c, w->revisit);
+	}
 	if (w->chunk_fresh && units) {
 		/* Perhaps under the mmap lock: no reclaim for the xarray's node. */
 		old = xa_store(&w->pages->chunks, w->chunk_index, c,
@@ -202,6 +213,9 @@ static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 	bitmap_zero(w->cur, HM_CHUNK_PAGES);
 	bitmap_zero(w->cur_swapped, HM_CHUNK_PAGES);
 	w->cur_huge = false;
+	w->skipped = false;
+	w->whole = false;
+	w->calls = 0;
 	w->was_huge = c && c->huge && test_bit(0, c->present);
 	w->huge_rec = c ? c->rec[0] : 0;
 	w->chunk_new = 0;
@@ -487,6 +501,44 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 	return true;
 }
 
+/*
+ * Adaptive mode (revisit): a chunk whose every page has been idle for at
+ * least revisit periods is dormant, and its page table is visited only
+ * every revisit passes; a page fault in its span (a new page, a swap-in)
+ * wakes it for the next pass. Meanwhile its records stay as they were when
+ * last synced, its pages count as idle since (hm_chunk_dormant_hist(), in
+ * a few steps, not per page), and their accessed bits stay set if they are
+ * touched: the visit that finds one sees it at most revisit periods late.
+ * Records are brought up to date (hm_chunk_advance()) before a visit, and
+ * readers advance them as they read (hm_chunk_rec()).
+ */
+static bool hm_chunk_skip(struct hm_walk *w)
+{
+	struct hm_chunk *c = w->chunk;
+
+	if (!c || w->chunk_fresh || !c->dormant || !w->whole || w->pass >= c->synced + w->revisit ||
+	    (w->wake && test_bit(hm_wake_bit(w->chunk_index), w->wake)))
+		return false;
+	bitmap_copy(w->cur, c->present, HM_CHUNK_PAGES);
+	bitmap_copy(w->cur_swapped, c->swapped, HM_CHUNK_PAGES);
+	w->cur_huge = c->huge;
+	w->skipped = true;
+	w->dormant += c->units;
+	hm_chunk_dormant_hist(c, w->pass, &w->region->hist);
+	return true;
+}
+
+/* A chunk about to be visited: its records as of the last pass, then this one's. */
+static void hm_chunk_sync(struct hm_walk *w)
+{
+	struct hm_chunk *c = w->chunk;
+
+	if (!c || w->chunk_fresh || c->synced + 1 >= w->pass)
+		return;
+	hm_chunk_advance(c, w->pass - 1);
+	w->huge_rec = c->rec[0];
+}
+
 static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsigned long end)
 {
 	pmd_t pmdval = hm_pmdp_get_lockless(pmd);
@@ -496,6 +548,12 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 		return;
 	/* Without a chunk (no memory, max_memory_mb) its pages are only counted. */
 	hm_chunk_begin(w, addr);
+	w->whole = !w->calls++ && end - addr == 1UL << HM_CHUNK_SHIFT;
+	if (w->revisit) {
+		if (hm_chunk_skip(w))
+			return;
+		hm_chunk_sync(w);
+	}
 	/*
 	 * A PMD that changes under us (split, collapse, a huge page becoming a
 	 * migration entry) is looked at again, from a fresh read each time.
@@ -733,10 +791,13 @@ int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm
 	w->pass = args->pass;
 	w->walk = args->walk;
 	w->baseline = args->pass == 1;
+	w->revisit = args->revisit;
+	w->wake = args->wake;
 	w->lock_wait_ms = clamp(args->interval_ms / 4, 20U, 100U);
 	ret = hm_walk_mm(w, args->nr_regions, args->reserve);
 	res->set = w->set;
 	res->scanned = w->scanned;
+	res->dormant = w->dormant;
 	res->untracked = w->untracked;
 	res->alloc_retries = w->alloc_retries;
 	res->lock_yields = w->lock_yields;

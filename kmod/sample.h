@@ -8,6 +8,8 @@
 #ifndef _HEAPMON_SAMPLE_H
 #define _HEAPMON_SAMPLE_H
 
+#include <linux/hash.h>
+#include <linux/log2.h>
 #include <linux/types.h>
 
 struct hm_pages;
@@ -20,11 +22,26 @@ struct hm_walk_args {
 	unsigned int nr_regions;	/* the last walk's region count: a size hint */
 	unsigned int reserve;		/* chunks to allocate up front: the last walk's need */
 	unsigned int interval_ms;	/* the target's period: how long to try for the lock */
+	u32 revisit;			/* adaptive: dormant page tables every revisit passes */
+	const unsigned long *wake;	/* with revisit: HM_WAKE_BITS bits, hm_wake_bit() */
 };
+
+/*
+ * The spans a page fault woke since the last pass, hashed into a few bits
+ * (false positives only cost a visit): a dormant span whose bit is set is
+ * visited.
+ */
+#define HM_WAKE_BITS 1024
+
+static inline unsigned int hm_wake_bit(unsigned long chunk_index)
+{
+	return hash_long(chunk_index, ilog2(HM_WAKE_BITS));
+}
 
 struct hm_walk_result {
 	struct hm_region_set *set;	/* the tracked mappings and their counts; NULL on error */
 	u64 scanned;			/* pages with a record visited */
+	u64 dormant;			/* pages with a record in page tables left dormant */
 	u64 untracked;			/* pages seen that the limits left without one */
 	u64 alloc_retries;		/* times the mmap lock was dropped to allocate */
 	u64 lock_yields;		/* times it was dropped for a waiting writer */

@@ -101,7 +101,7 @@ static void hm_slices_span(struct hm_slices *sl, const struct hm_chunk *c, unsig
 			s->swapped++;
 			continue;
 		}
-		rec = c->rec[i];
+		rec = hm_chunk_rec(c, i, sl->pass);
 		s->resident++;
 		s->flags |= HEAPMON_SLICE_F_RESIDENT;
 		if (!HEAPMON_REC_TOUCHED(rec)) {
@@ -121,7 +121,7 @@ static void hm_slices_chunk(struct hm_slices *sl, const struct hm_chunk *c)
 
 	if (c->huge) {
 		if (test_bit(0, c->present))
-			hm_slices_page(sl, base, span, c->rec[0], false);
+			hm_slices_page(sl, base, span, hm_chunk_rec(c, 0, sl->pass), false);
 		return;
 	}
 	/* The common case: the whole span in [start, end) and in one slice. */
@@ -134,17 +134,18 @@ static void hm_slices_chunk(struct hm_slices *sl, const struct hm_chunk *c)
 		}
 	}
 	for_each_set_bit(i, c->present, HM_CHUNK_PAGES)
-		hm_slices_page(sl, base + ((u64)i << PAGE_SHIFT), PAGE_SIZE, c->rec[i],
-			       test_bit(i, c->swapped));
+		hm_slices_page(sl, base + ((u64)i << PAGE_SHIFT), PAGE_SIZE,
+			       hm_chunk_rec(c, i, sl->pass), test_bit(i, c->swapped));
 }
 
-void hm_slices_sum(struct hm_pages *pages, u64 start, u64 end, unsigned int n,
+void hm_slices_sum(struct hm_pages *pages, u64 pass, u64 start, u64 end, unsigned int n,
 		   struct hm_slices *sl)
 {
 	unsigned long index, count = 0;
 	struct hm_chunk *c;
 
 	hm_slices_init(sl, start, end, n);
+	sl->pass = pass;
 	xa_for_each_range(&pages->chunks, index, c, start >> HM_CHUNK_SHIFT,
 			  (end - 1) >> HM_CHUNK_SHIFT) {
 		hm_slices_chunk(sl, c);

@@ -15,6 +15,7 @@ void hm_stats_of_walk(struct hm_target_stats *pass, u64 nr, u64 nr_ns,
 		.passes = nr,
 		.pass_ns = nr_ns,
 		.pass_pages = res->scanned,
+		.dormant_pages = res->dormant,
 		.untracked_pages = res->untracked,
 		.alloc_retries = res->alloc_retries,
 		.lock_yields = res->lock_yields,
@@ -30,6 +31,7 @@ void hm_stats_add_pass(struct hm_target_stats *st, const struct hm_target_stats 
 	st->passes = pass->passes;
 	st->pass_ns = pass->pass_ns;
 	st->pass_pages = pass->pass_pages;
+	st->dormant_pages = pass->dormant_pages;
 	st->untracked_pages = pass->untracked_pages;
 	st->hist = pass->hist;
 	st->tracked_bytes = pass->tracked_bytes;

@@ -19,6 +19,7 @@ struct hm_target_stats {
 	struct hm_hist hist;
 	u64 pass_ns;
 	u64 pass_pages;
+	u64 dormant_pages;	/* in page tables the pass left dormant (revisit) */
 	u64 untracked_pages;
 	u64 skipped_passes;	/* the target's mmap lock could not be had */
 	u64 alloc_retries;	/* times a pass dropped that lock to allocate */

@@ -159,6 +159,14 @@ static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
 	hm_target_event(t, HEAPMON_EVENT_EXEC, 0, 0, 0);
 }
 
+static void hm_target_take_wake(struct hm_target *t, unsigned long *wake)
+{
+	unsigned int i;
+
+	for (i = 0; i < BITS_TO_LONGS(HM_WAKE_BITS); i++)
+		wake[i] = t->revisit ? xchg(&t->wake[i], 0) : 0;
+}
+
 static bool hm_target_wants_flush(const struct hm_target *t)
 {
 	if (t->flags & HEAPMON_WATCH_F_FLUSH_TLB)
@@ -194,6 +202,7 @@ static void hm_target_publish(struct hm_target *t, u64 pass_nr, struct hm_walk_r
 /* One pass: follow an exit or an exec, walk, publish, ask for the TLB flush. */
 static void hm_target_pass(struct hm_target *t)
 {
+	unsigned long wake[BITS_TO_LONGS(HM_WAKE_BITS)];
 	struct hm_walk_result res;
 	struct hm_walk_args args;
 	struct hm_region_set *set;
@@ -223,7 +232,11 @@ static void hm_target_pass(struct hm_target *t)
 		.nr_regions = set ? set->nr : 0,
 		.reserve = t->chunks_taken,
 		.interval_ms = t->interval_ms,
+		.revisit = t->revisit,
+		.wake = wake,
 	};
+	/* The faults since the last pass; those from now on wake the next one. */
+	hm_target_take_wake(t, wake);
 	hm_flush_begin_pass(t->flush_seq);
 	ret = hm_sample_walk(mm, &t->pages, &args, &res);
 	t->chunks_taken = res.chunks_taken;
@@ -363,7 +376,8 @@ int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg)
 	return ret;
 }
 
-static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_ms, u32 flags)
+static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_ms, u32 flags,
+					 u32 revisit)
 {
 	struct hm_target *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 
@@ -372,6 +386,7 @@ static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_
 	t->pid = get_pid(pid);
 	t->interval_ms = interval_ms;
 	t->flags = flags;
+	t->revisit = revisit;
 	INIT_DELAYED_WORK(&t->pass_work, hm_pass_work);
 	INIT_WORK(&t->notify_work, hm_notify_work);
 	mutex_init(&t->lock);
@@ -409,7 +424,7 @@ static struct hm_target *hm_target_lookup_global(struct pid *pid)
 	return NULL;
 }
 
-int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
+int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags, u32 revisit,
 		    struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
@@ -442,7 +457,7 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
 		goto out_task;
 	}
 
-	t = hm_target_alloc(pid, interval_ms, flags);
+	t = hm_target_alloc(pid, interval_ms, flags, revisit);
 	if (!t) {
 		ret = -ENOMEM;
 		goto out_mm;

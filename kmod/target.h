@@ -22,6 +22,7 @@
 #include "events.h"
 #include "pages.h"
 #include "regions.h"
+#include "sample.h"
 #include "stats.h"
 
 struct attribute_group;
@@ -52,6 +53,7 @@ struct hm_target {
 	struct mm_struct *mm;		/* mmgrab()ed; NULL once exited */
 	unsigned int interval_ms;
 	u32 flags;			/* HEAPMON_WATCH_F_* */
+	u32 revisit;			/* adaptive: HEAPMON_A_REVISIT, or 0 */
 	bool exited;
 
 	struct delayed_work pass_work;
@@ -70,6 +72,8 @@ struct hm_target {
 
 	atomic64_t faults;
 	atomic64_t first_faults;
+	/* With revisit: spans page faults woke since the last pass (hm_wake_bit()). */
+	unsigned long wake[BITS_TO_LONGS(HM_WAKE_BITS)];
 	struct hm_event_ring events;
 };
 
@@ -95,7 +99,7 @@ static inline bool hm_mm_maybe_watched(const struct mm_struct *mm)
 int hm_targets_init(const struct hm_target_hooks *hooks);
 void hm_targets_uninit(void);
 
-int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags,
+int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags, u32 revisit,
 		    struct netlink_ext_ack *extack);
 int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack);
 
@@ -122,6 +126,19 @@ int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg);
 /* A copy of the last pass's results. */
 void hm_target_stats_get(struct hm_target *t, struct hm_target_stats *st);
 bool hm_target_secondary_mmu(struct hm_target *t);
+
+/*
+ * A page fault at addr in t's tracked memory: in adaptive mode, its span
+ * is visited at the next pass even if dormant. RCU read side (probes).
+ */
+static inline void hm_target_wake(struct hm_target *t, unsigned long addr)
+{
+	unsigned int bit = hm_wake_bit(addr >> HM_CHUNK_SHIFT);
+
+	/* Most faults hit a bit already set: do not dirty the line for them. */
+	if (t->revisit && !test_bit(bit, t->wake))
+		set_bit(bit, t->wake);
+}
 
 /* Records an event and, if someone listens, schedules its multicast. */
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);

@@ -34,6 +34,10 @@ static const struct hm_option watch_opts[] = {
 	  "Flush the TLB after clearing accessed bits, so that idleness is exact (costs the target)." },
 	{ "no-flush-tlb", 0, 'N', HM_ARG_NONE, NULL, 0, 0, "F",
 	  "Never flush the TLB: cheaper, idleness may be overstated." },
+	{ "adaptive", 'a', 'a', HM_ARG_U32, "K", 0, HEAPMON_REVISIT_MAX, NULL,
+	  "Visit page tables whose pages have all been idle for K periods only every K periods: "
+	  "a pass then costs what the memory in use costs; a page touched again is seen at most "
+	  "K periods late (0, the default: every page table every period)." },
 	OPT_JSON,
 	{}
 };

@@ -80,6 +80,7 @@ static const struct stats_field {
 	F(EVENTS_LOST, events_lost, false),
 	F(SKIPPED_PASSES, skipped_passes, false),
 	F(LOCK_YIELDS, lock_yields, false),
+	F(DORMANT_PAGES, dormant_pages, false),
 #undef F
 };
 
@@ -235,6 +236,7 @@ int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
 	struct nla_policy policy[HEAPMON_STATS_A_MAX + 1] = {
 		[HEAPMON_STATS_A_FLAGS] = { .type = NLA_U32 },
 		[HEAPMON_STATS_A_SECONDARY_MMU] = { .type = NLA_U8 },
+		[HEAPMON_STATS_A_REVISIT] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[HEAPMON_STATS_A_MAX + 1];
 	size_t i;
@@ -249,6 +251,8 @@ int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
 			*stats_u64(s, &stats_fields[i]) = nla_get_u64(tb[stats_fields[i].attr]);
 	if (tb[HEAPMON_STATS_A_FLAGS])
 		s->flags = nla_get_u32(tb[HEAPMON_STATS_A_FLAGS]);
+	if (tb[HEAPMON_STATS_A_REVISIT])
+		s->revisit = nla_get_u32(tb[HEAPMON_STATS_A_REVISIT]);
 	s->secondary_mmu = tb[HEAPMON_STATS_A_SECONDARY_MMU] ?
 			   !!nla_get_u8(tb[HEAPMON_STATS_A_SECONDARY_MMU]) : -1;
 	return 0;
@@ -476,6 +480,7 @@ void hm_json_target_stats(struct json *j, const char *key, const struct hm_targe
 	for (i = 0; i < ARRAY_SIZE(stats_fields); i++)
 		json_u64(j, stats_fields[i].key, stats_get(&ts->stats, &stats_fields[i]));
 	json_u64(j, "flags", ts->stats.flags);
+	json_u64(j, "revisit", ts->stats.revisit);
 	if (ts->stats.secondary_mmu >= 0)
 		json_bool(j, "secondary_mmu", ts->stats.secondary_mmu);
 	json_object_end(j);

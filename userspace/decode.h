@@ -67,7 +67,9 @@ struct hm_stats {
 	uint64_t events_lost;
 	uint64_t skipped_passes;
 	uint64_t lock_yields;
+	uint64_t dormant_pages;	/* left dormant by the last pass (revisit) */
 	uint32_t flags;		/* HEAPMON_WATCH_F_* */
+	uint32_t revisit;	/* adaptive: HEAPMON_A_REVISIT, 0 off */
 	int8_t secondary_mmu;	/* 1 MMU notifiers registered, 0 never, -1 not said */
 };
 

@@ -60,6 +60,10 @@ static void print_table(const struct hm_target_stats *ts)
 	printf("passes %llu, last pass %llu us over %llu pages, %llu periods skipped\n",
 	       (unsigned long long)s->passes, (unsigned long long)(s->pass_ns / 1000),
 	       (unsigned long long)s->pass_pages, (unsigned long long)s->skipped_passes);
+	if (s->revisit)
+		printf("adaptive: page tables idle for %u periods visited every %u; "
+		       "%llu pages left dormant by the last pass\n", s->revisit, s->revisit,
+		       (unsigned long long)s->dormant_pages);
 	printf("mmap lock let go to waiting writers %llu times\n",
 	       (unsigned long long)s->lock_yields);
 	printf("untracked pages %llu\n", (unsigned long long)s->untracked_pages);

@@ -83,6 +83,36 @@ static void test_counts(void)
 	UNIT_EQ_INT("counts: 2049 is 2304", heapmon_rec_count_periods(2049), 2304);
 }
 
+/*
+ * hm_count_advance() over a gap must be what hm_count_next() pass by pass
+ * gives: counts in the exact range, at its end, coarse and saturated, from
+ * passes in and out of phase with the coarse steps, gaps of 0 to 700.
+ */
+static void test_count_advance(void)
+{
+	static const u32 counts[] = { 0, 1, 9, 2045, 2046, 2047, 2048, 2049, 4094, 4095 };
+	static const u64 froms[] = { 0, 1, 2, 255, 256, 257, 1000, 2047, 2048, 2049, 70001 };
+	unsigned int i, j, wrong = 0, cases = 0;
+	u64 gap, p;
+	u32 c;
+
+	for (i = 0; i < sizeof(counts) / sizeof(counts[0]); i++)
+		for (j = 0; j < sizeof(froms) / sizeof(froms[0]); j++) {
+			c = counts[i];
+			for (gap = 0; gap <= 700; gap++) {
+				if (gap)
+					c = hm_count_next(c, froms[j] + gap);
+				p = froms[j] + gap;
+				if (hm_count_advance(counts[i], froms[j], p) != c)
+					wrong++;
+				cases++;
+			}
+		}
+	printf("# count advance: %u cases\n", cases);
+	UNIT_EQ_INT("counts: advance over a gap equals pass by pass", wrong, 0);
+	UNIT_EQ_INT("counts: advance backwards is no change", hm_count_advance(7, 10, 3), 7);
+}
+
 static u64 bucket(u64 t, u64 width)
 {
 	return t / width;
@@ -189,6 +219,7 @@ static void test_histcalc(void)
 int main(void)
 {
 	test_counts();
+	test_count_advance();
 	test_thinning(100);
 	test_thinning(480 + 100);
 	test_thinning(480 + 240 * 9 + 500);

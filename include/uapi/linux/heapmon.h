@@ -104,8 +104,20 @@
  *     HEAPMON_A_INTERVAL_MS: NLA_U32, HEAPMON_INTERVAL_MIN_MS to
  *       HEAPMON_INTERVAL_MAX_MS; default HEAPMON_INTERVAL_DEFAULT_MS
  *     HEAPMON_A_FLAGS: NLA_U32, HEAPMON_WATCH_F_* (HEAPMON_WATCH_F_ALL)
+ *     HEAPMON_A_REVISIT: NLA_U32, 0 to HEAPMON_REVISIT_MAX, adaptive mode:
+ *       a page table (a 2 MiB span) whose every page has been idle for at
+ *       least REVISIT periods is dormant, and visited only once every
+ *       REVISIT passes, or at the next pass after a page fault in its span
+ *       (a new page, a swap-in). Meanwhile its pages count as untouched (their
+ *       idle and age counts go on, in STATS, REGIONS, PAGES and SLICES
+ *       alike) and a page touched again is seen at the visit: at most
+ *       REVISIT periods late, its touched count then counting those periods
+ *       as one. A pass's cost then follows the memory in use, not all of it.
+ *       0 or 1 (the default 0): every page table every pass. Added in module
+ *       version 0.7 without a protocol bump: an older module rejects it.
  *   Errors: ESRCH no such process; EINVAL a kernel thread, or bad flags;
- *     EEXIST already watched; ENOSPC max_targets reached; ERANGE interval.
+ *     EEXIST already watched; ENOSPC max_targets reached; ERANGE interval,
+ *     revisit.
  *   The first pass runs at once; later passes every interval.
  *
  * HEAPMON_CMD_UNWATCH
@@ -161,6 +173,11 @@
  *         MMU never set the accessed bits heapmon reads, so memory used
  *         only through it looks idle. Added in module version 0.6
  *         without a protocol bump; STATS only, not in regions.
+ *       HEAPMON_STATS_A_REVISIT: NLA_U32, the watch's HEAPMON_A_REVISIT (0:
+ *         every page table every pass)
+ *       HEAPMON_STATS_A_DORMANT_PAGES: NLA_U64, pages with a record in the
+ *         page tables the last pass left dormant (not visited, counted as
+ *         untouched; not in PASS_PAGES). Both added in module version 0.7.
  *
  * HEAPMON_CMD_REGIONS (dump)
  * --------------------------
@@ -294,6 +311,9 @@
 #define HEAPMON_INTERVAL_MAX_MS 3600000
 #define HEAPMON_INTERVAL_DEFAULT_MS 1000
 
+/* HEAPMON_A_REVISIT: at most this many periods between visits of a page table. */
+#define HEAPMON_REVISIT_MAX 64
+
 #define HEAPMON_CHUNK_PAGES 512
 #define HEAPMON_EVENT_RING 1024
 
@@ -399,6 +419,7 @@ enum heapmon_attr {
 	HEAPMON_A_FLUSH_STALE_PASSES,
 	HEAPMON_A_SLICE_COUNT,
 	HEAPMON_A_SLICES,
+	HEAPMON_A_REVISIT,
 	__HEAPMON_A_LAST
 };
 
@@ -454,6 +475,8 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_SWAPPED_BYTES,
 	HEAPMON_STATS_A_LOCK_YIELDS,
 	HEAPMON_STATS_A_SECONDARY_MMU,
+	HEAPMON_STATS_A_REVISIT,
+	HEAPMON_STATS_A_DORMANT_PAGES,
 	__HEAPMON_STATS_A_LAST
 };
 
