@@ -296,11 +296,16 @@ static int record_loop(struct record *r)
 		hm_time_after(&end, r->a.duration_ms);
 	hm_time_after(&next, 0);
 	for (;;) {
+		/*
+		 * A frame's time is when its requests start, on the schedule:
+		 * how long they take does not move it, so frames are an
+		 * interval apart (more after a frame that fell behind).
+		 */
+		clock_gettime(CLOCK_REALTIME, &wall);
+		clock_gettime(CLOCK_BOOTTIME, &boot);
 		ret = refresh(r);
 		if (ret)
 			return ret;
-		clock_gettime(CLOCK_REALTIME, &wall);
-		clock_gettime(CLOCK_BOOTTIME, &boot);
 		write_frame(r, &wall, &boot);
 		if (ferror(r->f)) {
 			fprintf(stderr, "heapmonctl: record: cannot write %s: %s\n", r->a.out,

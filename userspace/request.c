@@ -33,6 +33,7 @@ struct dump {
 	struct nl_msg *(*request)(struct dump *d);
 	hm_reply_cb cb;
 	const struct hm_page_filter *filter;	/* pages */
+	struct hm_pages_info *pages_info;	/* pages */
 	uint64_t seq_min;			/* events */
 	struct hm_history_info *info;		/* history */
 };
@@ -124,6 +125,8 @@ static struct nl_msg *pages_request(struct dump *d)
 	const struct hm_page_filter *f = d->filter;
 	struct nl_msg *msg = pid_msg(d->nl, HEAPMON_CMD_PAGES, NLM_F_DUMP, d->pid);
 
+	/* Each try reports its own passes. */
+	*d->pages_info = (struct hm_pages_info){};
 	return msg_done(msg, msg &&
 			((f->has_idle_min && nla_put_u32(msg, HEAPMON_A_IDLE_MIN, f->idle_min)) ||
 			 (f->has_start && nla_put_u64(msg, HEAPMON_A_ADDR_START, f->start)) ||
@@ -145,6 +148,7 @@ static int page_cb(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, voi
 
 static int pages_cb(const struct hm_reply *r, void *arg)
 {
+	struct hm_pages_info *info;
 	struct dump *d = arg;
 	struct nlattr *nla;
 	int rem, ret;
@@ -156,6 +160,10 @@ static int pages_cb(const struct hm_reply *r, void *arg)
 	 */
 	if (!r->tb[HEAPMON_A_PASSES])
 		return -EBADMSG;
+	info = d->pages_info;
+	info->last_pass = nla_get_u64(r->tb[HEAPMON_A_PASSES]);
+	if (!info->messages++)
+		info->first_pass = info->last_pass;
 	nla_for_each_attr(nla, r->attrs, r->len, rem) {
 		if (nla_type(nla) != HEAPMON_A_CHUNK)
 			continue;
@@ -166,13 +174,21 @@ static int pages_cb(const struct hm_reply *r, void *arg)
 	return 0;
 }
 
+int hm_req_pages_info(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
+		      struct hm_array *pages, struct hm_pages_info *info)
+{
+	struct dump d = { .nl = nl, .pid = pid, .items = pages, .filter = f,
+			  .pages_info = info, .request = pages_request, .cb = pages_cb };
+
+	return dump_run(&d);
+}
+
 int hm_req_pages(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
 		 struct hm_array *pages)
 {
-	struct dump d = { .nl = nl, .pid = pid, .items = pages, .filter = f,
-			  .request = pages_request, .cb = pages_cb };
+	struct hm_pages_info info;
 
-	return dump_run(&d);
+	return hm_req_pages_info(nl, pid, f, pages, &info);
 }
 
 struct slices_reply {

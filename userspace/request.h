@@ -41,6 +41,21 @@ int hm_req_stats(struct hm_nl *nl, uint32_t pid, struct hm_target_stats *ts);
 int hm_req_regions(struct hm_nl *nl, uint32_t pid, struct hm_array *regions);
 int hm_req_pages(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
 		 struct hm_array *pages);
+
+/*
+ * A PAGES dump's messages, and the passes of its first and last. Each
+ * message's records are of one pass, a later message's perhaps of a later
+ * one: first_pass == last_pass when the whole dump is of one pass.
+ */
+struct hm_pages_info {
+	unsigned int messages;
+	uint64_t first_pass, last_pass;
+};
+
+/* hm_req_pages(), and what info says of its last try. */
+int hm_req_pages_info(struct hm_nl *nl, uint32_t pid, const struct hm_page_filter *f,
+		      struct hm_array *pages, struct hm_pages_info *info);
+
 struct hm_heat_slice;
 
 /*

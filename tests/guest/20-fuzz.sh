@@ -19,9 +19,10 @@ fuzz() {
 }
 
 fuzz "root, 100000 messages" nlfuzz -n 100000 -s 20240917
-# Without CAP_NET_ADMIN, -u also checks: only STATUS succeeds, commands 2..7
-# get EPERM (or EOPNOTSUPP for a do/dump they lack, on 6.2 and later), and
-# nothing but EPERM, EOPNOTSUPP and EINVAL comes back.
+# Without CAP_NET_ADMIN, -u also checks: only STATUS succeeds, every other
+# command (2..7, HISTORY and SLICES) gets EPERM (or EOPNOTSUPP for a do/dump
+# it lacks, on 6.2 and later), and nothing but EPERM, EOPNOTSUPP and EINVAL
+# comes back.
 fuzz "unprivileged, 20000 messages" asuser 65534 nlfuzz -u -n 20000 -s 77031
 
 run heapmonctl status --json

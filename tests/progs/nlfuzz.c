@@ -36,9 +36,10 @@
  *   - success for a message with a top-level attribute type above
  *     HEAPMON_A_MAX (strict validation rejects it).
  * With -u the caller lacks CAP_NET_ADMIN, and also: success only for STATUS,
- * errors only EPERM, EOPNOTSUPP or EINVAL, and for commands 2..7 and 9 with a
- * valid genl header only EPERM (GENL_ADMIN_PERM) or EOPNOTSUPP (6.2 and
- * later look the command up as do or dump before checking permissions).
+ * errors only EPERM, EOPNOTSUPP or EINVAL, and for every other command up to
+ * HEAPMON_CMD_MAX (2..7, 9 and 10; 8, EVENT, is unknown) with a valid genl
+ * header only EPERM (GENL_ADMIN_PERM) or EOPNOTSUPP (6.2 and later look the
+ * command up as do or dump before checking permissions).
  *
  * At the end it unwatches getpid(), 1 and every PID a WATCH succeeded for.
  * Prints one summary line, then the first violations; exits 0 when there is
@@ -757,8 +758,7 @@ static void check(const struct msg *m, const struct expect *e, unsigned long ind
 			why = "unprivileged: success for a command other than STATUS";
 		else if (ans && ans != -EPERM && ans != -EOPNOTSUPP && ans != -EINVAL)
 			why = "unprivileged: an errno other than EPERM, EOPNOTSUPP, EINVAL";
-		else if (e->genl_ok && ((e->cmd >= HEAPMON_CMD_WATCH &&
-					  e->cmd <= HEAPMON_CMD_EVENTS) || e->cmd == HEAPMON_CMD_HISTORY) &&
+		else if (e->genl_ok && e->cmd > HEAPMON_CMD_STATUS && e->cmd <= HEAPMON_CMD_MAX &&
 			 ans != -EPERM && ans != -EOPNOTSUPP)
 			why = "unprivileged: an admin command must get EPERM or EOPNOTSUPP";
 	}

@@ -37,59 +37,6 @@
 #include "nl.h"
 #include "request.h"
 
-struct pages_dump {
-	struct hm_array *pages;
-	uint64_t passes;	/* of the first message */
-	bool mixed;		/* a message of another pass */
-};
-
-static int page_cb(uint64_t addr, uint64_t size, uint32_t rec, bool swapped, void *arg)
-{
-	struct hm_page *p = hm_array_push(arg);
-
-	if (!p)
-		return -ENOMEM;
-	*p = (struct hm_page){ .addr = addr, .size = size, .swapped = swapped, .rec = rec };
-	return 0;
-}
-
-static int pages_cb(const struct hm_reply *r, void *arg)
-{
-	struct pages_dump *d = arg;
-	struct nlattr *nla;
-	uint64_t passes;
-	int rem, ret;
-
-	if (!r->tb[HEAPMON_A_PASSES])
-		return -EBADMSG;
-	passes = nla_get_u64(r->tb[HEAPMON_A_PASSES]);
-	if (!d->passes)
-		d->passes = passes;
-	d->mixed |= passes != d->passes;
-	nla_for_each_attr(nla, r->attrs, r->len, rem) {
-		if (nla_type(nla) != HEAPMON_A_CHUNK)
-			continue;
-		ret = hm_decode_chunk(nla, page_cb, d->pages);
-		if (ret)
-			return ret;
-	}
-	return 0;
-}
-
-static int dump_pages(struct hm_nl *nl, uint32_t pid, struct pages_dump *d)
-{
-	struct nl_msg *msg = hm_nl_msg(nl, HEAPMON_CMD_PAGES, NLM_F_DUMP);
-
-	hm_array_clear(d->pages);
-	d->passes = 0;
-	d->mixed = false;
-	if (msg && nla_put_u32(msg, HEAPMON_A_PID, pid)) {
-		nlmsg_free(msg);
-		msg = NULL;
-	}
-	return hm_nl_call(nl, msg, pages_cb, d);
-}
-
 static bool same(const struct hm_heat_slice *a, const struct hm_heat_slice *b)
 {
 	return a->resident == b->resident && a->never == b->never &&
@@ -125,7 +72,8 @@ static int check(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, u
 		 struct hm_array *pages)
 {
 	static struct hm_heat_slice k[HEAPMON_SLICES_MAX], u[HEAPMON_SLICES_MAX];
-	struct pages_dump d = { .pages = pages };
+	static const struct hm_page_filter all_pages;
+	struct hm_pages_info info;
 	const struct hm_page *p;
 	uint64_t passes;
 	unsigned int i;
@@ -138,14 +86,14 @@ static int check(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, u
 			printf("n %u error %d %s\n", n, -ret, nl->message);
 			return 1;
 		}
-		ret = dump_pages(nl, pid, &d);
+		ret = hm_req_pages_info(nl, pid, &all_pages, pages, &info);
 		if (ret == -EINTR)
 			continue;
 		if (ret) {
 			printf("n %u pages error %d\n", n, -ret);
 			return 1;
 		}
-		if (!d.mixed && (d.passes == passes || !pages->n))
+		if (info.first_pass == info.last_pass && (info.first_pass == passes || !pages->n))
 			break;
 	}
 	if (tries == 50) {
@@ -190,7 +138,7 @@ static int bench(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, u
 		 int reps, struct hm_array *pages)
 {
 	static struct hm_heat_slice k[HEAPMON_SLICES_MAX];
-	struct pages_dump d = { .pages = pages };
+	static const struct hm_page_filter all_pages;
 	uint64_t *ts, *tp, t, passes;
 	int i, ret = 0;
 
@@ -203,9 +151,8 @@ static int bench(struct hm_nl *nl, uint32_t pid, uint64_t start, uint64_t end, u
 		ret = hm_req_slices(nl, pid, start, end, n, k, &passes);
 		ts[i] = now_us() - t;
 		t = now_us();
-		do
-			ret = ret ? ret : dump_pages(nl, pid, &d);
-		while (ret == -EINTR);
+		if (!ret)
+			ret = hm_req_pages(nl, pid, &all_pages, pages);
 		if (!ret)
 			hm_heat_slices(start, end, pages->items, pages->n, k, n);
 		tp[i] = now_us() - t;

@@ -113,6 +113,7 @@ static void test_pages(void)
 {
 	struct hm_page_filter f = { .has_idle_min = true, .idle_min = 10, .has_end = true,
 				    .end = BASE + (64 << 20) };
+	struct hm_pages_info info;
 	struct hm_array pages;
 	struct hm_nl nl;
 
@@ -122,10 +123,12 @@ static void test_pages(void)
 	script[0].ret = -EINTR;
 	add_pages_reply(1, 8, BASE);
 	add_pages_reply(1, 8, BASE + (2 << 20));
-	UNIT_EQ_INT("pages: an interrupted dump is tried again", hm_req_pages(&nl, 5, &f, &pages),
-		    0);
+	UNIT_EQ_INT("pages: an interrupted dump is tried again",
+		    hm_req_pages_info(&nl, 5, &f, &pages, &info), 0);
 	UNIT_EQ_INT("pages: two tries", calls, 2);
 	UNIT_EQ_INT("pages: only the last try's pages", pages.n, 4);
+	UNIT_EQ_INT("pages: only the last try's messages and passes",
+		    info.messages == 2 && info.first_pass == 8 && info.last_pass == 8, 1);
 	UNIT_EQ_INT("pages: in order", page_addr(&pages, 3), BASE + (2 << 20) + 4096);
 	UNIT_EQ_INT("pages: request is a dump", last_cmd == HEAPMON_CMD_PAGES &&
 		    (last_flags & NLM_F_DUMP) == NLM_F_DUMP, 1);
@@ -140,9 +143,11 @@ static void test_pages(void)
 	add_pages_reply(0, 8, BASE);
 	add_pages_reply(0, 9, BASE + (2 << 20));
 	UNIT_EQ_INT("pages: messages of different passes make one dump",
-		    hm_req_pages(&nl, 5, &f, &pages), 0);
+		    hm_req_pages_info(&nl, 5, &f, &pages, &info), 0);
 	UNIT_EQ_INT("pages: one try", calls, 1);
 	UNIT_EQ_INT("pages: the pages of both", pages.n, 4);
+	UNIT_EQ_INT("pages: the first message's pass and the last's",
+		    info.first_pass == 8 && info.last_pass == 9, 1);
 	reset();
 
 	/* A dump interrupted (NLM_F_DUMP_INTR) at every try is given up. */
