@@ -55,6 +55,10 @@ demo:
 
 bench:
 	@bench/run $(KERNELS)
+	@BENCH_PARTS=scale bench/run $(or $(KERNELS),6.1 6.12)
+
+bench-scale:
+	@BENCH_PARTS=scale bench/run $(or $(KERNELS),6.12)
 
 bench-recorder:
 	@bench/recorder/run
@@ -82,5 +86,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check quick check-slow demo bench bench-recorder \
+.PHONY: all module sparse heapmonctl checkpatch check quick check-slow demo bench bench-scale bench-recorder \
 	deb install install-module install-userspace install-man clean
