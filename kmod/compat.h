@@ -88,7 +88,9 @@ static inline bool hm_pmdp_test_and_clear_young(pmd_t *pmdp)
 #ifdef CONFIG_PAGE_IDLE_FLAG
 static inline void hm_folio_keep_reference(struct folio *folio)
 {
-	folio_set_young(folio);
+	/* A hot folio keeps it from pass to pass: no atomic for it then. */
+	if (!folio_test_young(folio))
+		folio_set_young(folio);
 }
 #else
 static inline void hm_folio_keep_reference(struct folio *folio)

@@ -14,6 +14,7 @@
 #include <uapi/linux/heapmon.h>
 
 #include "counts.h"
+#include "hist.h"
 
 #define HM_CHUNK_SHIFT PMD_SHIFT
 #define HM_CHUNK_PAGES HEAPMON_CHUNK_PAGES
@@ -116,61 +117,6 @@ static inline u32 hm_chunk_rec(const struct hm_chunk *c, unsigned int i, u64 pas
 	if (likely(c->synced >= pass))
 		return c->rec[i];
 	return hm_rec_advance(c->rec[i], c->synced, pass);
-}
-
-/*
- * Bytes of a page by idle age, for one region or a whole target. The idle
- * buckets count resident and swapped pages alike: a leak reclaim swapped
- * out is still a leak.
- */
-struct hm_hist {
-	u64 resident;
-	u64 swapped;		/* swapped out, record kept: not in resident */
-	u64 huge;
-	u64 touched;		/* touched in the last period: idle == 0, touched > 0 */
-	u64 idle1;
-	u64 idle10;
-	u64 idle60;
-	u64 idle600;
-	u64 never;		/* touched == 0 */
-};
-
-static inline void hm_hist_add_page(struct hm_hist *h, u32 rec, u64 bytes, bool huge,
-				    bool swapped)
-{
-	u32 idle = HEAPMON_REC_IDLE(rec);
-
-	if (swapped)
-		h->swapped += bytes;
-	else
-		h->resident += bytes;
-	if (huge)
-		h->huge += bytes;
-	if (!idle && HEAPMON_REC_TOUCHED(rec))
-		h->touched += bytes;
-	if (idle >= 1)
-		h->idle1 += bytes;
-	if (idle >= 10)
-		h->idle10 += bytes;
-	if (idle >= 60)
-		h->idle60 += bytes;
-	if (idle >= 600)
-		h->idle600 += bytes;
-	if (!HEAPMON_REC_TOUCHED(rec))
-		h->never += bytes;
-}
-
-static inline void hm_hist_sum(struct hm_hist *sum, const struct hm_hist *h)
-{
-	sum->resident += h->resident;
-	sum->swapped += h->swapped;
-	sum->huge += h->huge;
-	sum->touched += h->touched;
-	sum->idle1 += h->idle1;
-	sum->idle10 += h->idle10;
-	sum->idle60 += h->idle60;
-	sum->idle600 += h->idle600;
-	sum->never += h->never;
 }
 
 /* Brings c's records to pass, its pages untouched since it was synced. */

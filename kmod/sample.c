@@ -55,6 +55,7 @@ struct hm_walk {
 	const unsigned long *wake;	/* spans a page fault woke (hm_wake_bit()) */
 	struct hm_region_set *set;	/* being built */
 	struct hm_region *region;	/* the region being walked */
+	struct hm_tally tally;		/* its small pages in the page table being walked */
 
 	struct hm_chunk *chunk;		/* the chunk being visited, if it has one */
 	bool chunk_fresh;		/* taken from the reserve: not in the xarray yet */
@@ -309,7 +310,7 @@ static void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
 	}
 	c->rec[idx] = rec;
 	__set_bit(idx, w->cur);
-	hm_hist_add_page(&w->region->hist, rec, PAGE_SIZE, false, false);
+	hm_tally_page(&w->tally, rec, false);
 }
 
 /*
@@ -336,7 +337,7 @@ static void hm_track_swapped(struct hm_walk *w, unsigned long addr)
 	c->rec[idx] = rec;
 	__set_bit(idx, w->cur);
 	__set_bit(idx, w->cur_swapped);
-	hm_hist_add_page(&w->region->hist, rec, PAGE_SIZE, false, true);
+	hm_tally_page(&w->tally, rec, true);
 }
 
 /* The freshest record among the small pages that a huge page replaced. */
@@ -564,14 +565,17 @@ static void hm_walk_pmd(struct hm_walk *w, pmd_t *pmd, unsigned long addr, unsig
 			break;
 		if (pmd_trans_huge(pmdval)) {
 			if (hm_walk_huge_pmd(w, pmd))
-				return;
+				goto out;
 		} else if (hm_walk_pte_table(w, pmd, addr, end)) {
-			return;
+			goto out;
 		}
 		pmdval = hm_pmdp_get_lockless(pmd);
 	}
 	/* Migrating, or still changing: keep what the last pass knew of this range. */
 	hm_keep_range(w, addr, end);
+out:
+	/* The small pages counted: into the region's histogram, a page table at a time. */
+	hm_tally_flush(&w->tally, &w->region->hist, PAGE_SIZE);
 }
 
 static void hm_walk_pud(struct hm_walk *w, pud_t *pud, unsigned long addr, unsigned long end)

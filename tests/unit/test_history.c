@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <linux/heapmon.h>
 
@@ -16,6 +17,7 @@ typedef uint32_t u32;
 typedef uint64_t u64;
 
 #include "../../kmod/counts.h"
+#include "../../kmod/hist.h"
 #include "../../kmod/history.h"
 #include "histcalc.h"
 #include "unit.h"
@@ -111,6 +113,47 @@ static void test_count_advance(void)
 	printf("# count advance: %u cases\n", cases);
 	UNIT_EQ_INT("counts: advance over a gap equals pass by pass", wrong, 0);
 	UNIT_EQ_INT("counts: advance backwards is no change", hm_count_advance(7, 10, 3), 7);
+}
+
+/*
+ * The tally a pass counts a page table's small pages in must add up to what
+ * hm_hist_add_page() adds page by page: every idle count at and around the
+ * buckets' edges, touched or not, resident or swapped, one at a time and
+ * 20000 pseudo-random ones together.
+ */
+static void test_tally(void)
+{
+	static const u32 idles[] = { 0, 1, 2, 9, 10, 11, 59, 60, 61, 599, 600, 601, 2047, 4095 };
+	struct hm_hist a, b;
+	struct hm_tally t = {};
+	unsigned int i, touched, sw, bad = 0;
+	u32 rec, x = 12345;
+
+	for (i = 0; i < sizeof(idles) / sizeof(idles[0]); i++)
+		for (touched = 0; touched < 3; touched++)
+			for (sw = 0; sw < 2; sw++) {
+				rec = touched * 7 | idles[i] << 8 | 33 << 20;
+				memset(&a, 0, sizeof(a));
+				memset(&b, 0, sizeof(b));
+				hm_hist_add_page(&a, rec, 4096, false, sw);
+				hm_tally_page(&t, rec, sw);
+				hm_tally_flush(&t, &b, 4096);
+				bad += !!memcmp(&a, &b, sizeof(a));
+			}
+	UNIT_EQ_INT("tally: each page as hm_hist_add_page() adds it", bad, 0);
+	memset(&a, 0, sizeof(a));
+	memset(&b, 0, sizeof(b));
+	for (i = 0; i < 20000; i++) {
+		x = x * 1103515245 + 12345;
+		rec = (x >> 8) & 0xffffffff;
+		hm_hist_add_page(&a, rec, 4096, false, x & 1);
+		hm_tally_page(&t, rec, x & 1);
+		if (i % 512 == 511)
+			hm_tally_flush(&t, &b, 4096);
+	}
+	hm_tally_flush(&t, &b, 4096);
+	UNIT_EQ_INT("tally: 20000 pages summed as page by page", memcmp(&a, &b, sizeof(a)), 0);
+	UNIT_EQ_INT("tally: flushed empty", memcmp(&t, &(struct hm_tally){}, sizeof(t)), 0);
 }
 
 static u64 bucket(u64 t, u64 width)
@@ -220,6 +263,7 @@ int main(void)
 {
 	test_counts();
 	test_count_advance();
+	test_tally();
 	test_thinning(100);
 	test_thinning(480 + 100);
 	test_thinning(480 + 240 * 9 + 500);
