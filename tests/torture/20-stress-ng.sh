@@ -21,7 +21,9 @@ while kill -0 $sng 2>/dev/null; do
 		# A worker renames itself after its fork: note its name every round.
 		echo "$p $(cat /proc/$p/comm 2>/dev/null)" >> /tmp/stress.seen
 		[ -d /sys/kernel/heapmon/targets/$p ] && continue
-		heapmonctl watch $p -i 20 --detach >/dev/null 2>&1 && watched=$((watched + 1))
+		# Every other one in adaptive mode (K = 2): dormant page tables under stress.
+		heapmonctl watch $p -i 20 --adaptive $((watched % 2 * 2)) --detach >/dev/null 2>&1 &&
+			watched=$((watched + 1))
 	done
 	sleep 0.5
 done
