@@ -378,8 +378,10 @@ static void show_human(struct watch *w)
 		fputs("\033[H\033[2J", stdout);
 	else if (w->frames)
 		putchar('\n');
-	put_line(&f, "heapmon: pid %u  interval %u ms  pass %llu  state %s", w->ts.pid,
-		 w->ts.interval_ms, (unsigned long long)s->passes, hm_state_name(w->ts.state));
+	/* "adaptive K" in adaptive mode only (%.0u prints nothing for 0). */
+	put_line(&f, "heapmon: pid %u  interval %u ms  pass %llu  state %s%s%.0u", w->ts.pid,
+		 w->ts.interval_ms, (unsigned long long)s->passes, hm_state_name(w->ts.state),
+		 s->revisit ? "  adaptive " : "", s->revisit);
 	put_line(&f, "heap %s  resident %s  swapped %s  touched %s  idle>=1 %s  idle>=10 %s  idle>=60 %s  never touched %s",
 		 fmt_bytes(s->tracked_bytes, b[0], sizeof(b[0])),
 		 fmt_bytes(s->resident_bytes, b[1], sizeof(b[1])),
