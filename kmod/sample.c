@@ -66,6 +66,7 @@ struct hm_walk {
 	bool skipped;			/* dormant: left as it was */
 	bool whole;			/* walked whole, in one go: it may become dormant */
 	unsigned int calls;		/* hm_walk_pmd() calls for it in this walk */
+	u64 chunk_untracked;		/* w->untracked when it began */
 	bool was_huge;			/* it held a huge page at the last pass */
 	u32 huge_rec;			/* that huge page's record */
 	unsigned long chunk_new;	/* units newly tracked in it in this pass */
@@ -169,9 +170,16 @@ static void hm_chunk_end(struct hm_walk *w)
 	WRITE_ONCE(c->huge, w->cur_huge);
 	bitmap_copy(c->present, w->cur, HM_CHUNK_PAGES);
 	bitmap_copy(c->swapped, w->cur_swapped, HM_CHUNK_PAGES);
+	/*
+	 * Not when a page was left untracked (a skip would not count it), nor
+	 * when a fault woke the span: the fault may have been in progress
+	 * while the walk went by, its page not there yet.
+	 */
 	if (!w->skipped) {
 		c->synced = w->pass;
 		c->dormant = w->revisit && w->whole && !w->resume &&
+			     w->untracked == w->chunk_untracked &&
+			     !(w->wake && test_bit(hm_wake_bit(w->chunk_index), w->wake)) &&
 			     hm_chunk_make_dormant(c, w->revisit);
 	}
 	if (w->chunk_fresh && units) {
@@ -217,6 +225,7 @@ static void hm_chunk_begin(struct hm_walk *w, unsigned long addr)
 	w->skipped = false;
 	w->whole = false;
 	w->calls = 0;
+	w->chunk_untracked = w->untracked;
 	w->was_huge = c && c->huge && test_bit(0, c->present);
 	w->huge_rec = c ? c->rec[0] : 0;
 	w->chunk_new = 0;

@@ -167,6 +167,14 @@ static void hm_target_take_wake(struct hm_target *t, unsigned long *wake)
 		wake[i] = t->revisit ? xchg(&t->wake[i], 0) : 0;
 }
 
+static void hm_target_give_back_wake(struct hm_target *t, const unsigned long *wake)
+{
+	unsigned int bit;
+
+	for_each_set_bit(bit, wake, HM_WAKE_BITS)
+		set_bit(bit, t->wake);
+}
+
 static bool hm_target_wants_flush(const struct hm_target *t)
 {
 	if (t->flags & HEAPMON_WATCH_F_FLUSH_TLB)
@@ -240,6 +248,9 @@ static void hm_target_pass(struct hm_target *t)
 	hm_flush_begin_pass(t->flush_seq);
 	ret = hm_sample_walk(mm, &t->pages, &args, &res);
 	t->chunks_taken = res.chunks_taken;
+	/* A pass left out wakes the same spans when it is done again. */
+	if (ret)
+		hm_target_give_back_wake(t, wake);
 	if (!ret)
 		hm_target_publish(t, args.pass, &res, start_ns);
 	if (ret == -EAGAIN) {
@@ -272,8 +283,29 @@ static void hm_notify_work(struct work_struct *work)
 	hm_hooks.notify(container_of(work, struct hm_target, notify_work));
 }
 
+/*
+ * In adaptive mode, the spans of [addr, addr + len) are visited at the next
+ * pass: a mapping call changed them. Every span when the range covers more
+ * spans than there are bits.
+ */
+static void hm_target_wake_range(struct hm_target *t, u64 addr, u64 len)
+{
+	unsigned long first = addr >> HM_CHUNK_SHIFT, last, i;
+
+	if (!t->revisit || !len)
+		return;
+	last = (addr + len - 1) >> HM_CHUNK_SHIFT;
+	if (last - first >= HM_WAKE_BITS)
+		last = first + HM_WAKE_BITS - 1;
+	for (i = first; i <= last; i++)
+		hm_target_wake(t, i << HM_CHUNK_SHIFT);
+}
+
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr)
 {
+	hm_target_wake_range(t, addr, len);
+	if (old_addr)
+		hm_target_wake_range(t, old_addr, len);
 	if (hm_event_add(&t->events, kind, addr, len, old_addr) && hm_hooks.listening())
 		queue_work(hm_wq, &t->notify_work);
 }

@@ -113,6 +113,11 @@
  *       alike) and a page touched again is seen at the visit: at most
  *       REVISIT periods late, its touched count then counting those periods
  *       as one. A pass's cost then follows the memory in use, not all of it.
+ *       A mapping call (mmap, munmap, mremap, brk) that touches a dormant
+ *       span wakes it too; what changes a dormant span without a fault or a
+ *       mapping call waits for its visit: pages dropped by MADV_DONTNEED or
+ *       MADV_FREE stay counted, pages reclaim swaps out count as resident,
+ *       and an accessed bit that reclaim clears before the visit is lost.
  *       0 or 1 (the default 0): every page table every pass. Added in module
  *       version 0.7 without a protocol bump: an older module rejects it.
  *   Errors: ESRCH no such process; EINVAL a kernel thread, or bad flags;
