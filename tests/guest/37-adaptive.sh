@@ -30,6 +30,9 @@ heapmonctl watch $THP -i 200 --adaptive $K --detach >/dev/null
 heapmonctl watch $WL -i 200 --adaptive $K --detach >/dev/null
 st() { heapmonctl stats $WL --json; }
 expect_eq "the revisit period is reported" "$(json_field "$(st)" revisit)" $K
+run heapmonctl watch $WL -d 1
+expect_match "watch's frame says so" "$(printf '%s\n' "$OUT" | grep -m 1 '^heapmon: pid')" \
+	"state running  adaptive $K\$"
 
 # Samples of every pass up to 66: passes idle10 idle60 dormant visited resident.
 sample() {
