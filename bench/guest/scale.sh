@@ -12,6 +12,8 @@
 #     passes and divided by their 2K seconds;
 #   DAMON at its default intervals (5 ms samples, 100 ms aggregation, 10 to
 #     1000 regions): kdamond's CPU time per second (6.12; 6.1 has no DAMON).
+#   clear_refs + smaps: a pass (as in part 1) 1 s after a baseline one, per
+#     page, and its ratio to heapmon's pass per page (above 1 it costs more).
 # Ratios are taken within one repetition. Once per size, under --adaptive:
 # heapmon's page dump against the workload's truth (hot: idle 0 or 1; cold:
 # idle 2 or more), and the warm-up delay: the workload reads every page
@@ -69,6 +71,12 @@ for mib in $SIZES; do
 		full=$(awk '{ s += $2 } END { printf "%.0f", s / NR }' /tmp/s6.full)
 		echo "$full" >> /tmp/s6.$mib.full
 		calc "$full / $pages" >> /tmp/s6.$mib.fullpage
+		# clear_refs + smaps on the same heap: a baseline pass, one 1 s later timed.
+		peerscan refs $wl >/dev/null
+		sleep 1
+		v=$(calc "$(field ns "$(peerscan refs $wl)") / $pages")
+		echo "$v" >> /tmp/s6.$mib.refs
+		calc "$v / ($full / $pages)" >> /tmp/s6.$mib.refs.ratio
 
 		heapmonctl watch $wl --adaptive $K --detach >/dev/null
 		wait_passes $wl $((K + 2))
@@ -114,6 +122,8 @@ for mib in $SIZES; do
 	stop_prog $wl
 	row 6 "heapmon every pass, $h" "CPU ns/s" /tmp/s6.$mib.full
 	row 6 "heapmon every pass, $h: pass cost per page" "ns/page" /tmp/s6.$mib.fullpage
+	row 6 "clear_refs + smaps pass, $h" "ns/page" /tmp/s6.$mib.refs \
+		/tmp/s6.$mib.refs.ratio "heapmon every pass"
 	row 6 "heapmon --adaptive $K, $h" "CPU ns/s" /tmp/s6.$mib.adapt \
 		/tmp/s6.$mib.adapt.ratio "heapmon every pass"
 	row 6 "heapmon --adaptive $K, $h: pages visited per pass" "pages" /tmp/s6.$mib.visited
