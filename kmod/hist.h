@@ -79,35 +79,24 @@ static inline void hm_tally_page(struct hm_tally *t, u32 rec, bool swapped)
 	t->n[swapped][!HEAPMON_REC_TOUCHED(rec)][b]++;
 }
 
-/* Adds the tally's pages, of unit bytes each, to h, and zeroes the tally. */
+/*
+ * Adds the tally's pages, of unit bytes each, to h, and zeroes the tally:
+ * each counter as a record of its class, through hm_hist_add_page().
+ */
 static inline void hm_tally_flush(struct hm_tally *t, struct hm_hist *h, u64 unit)
 {
+	static const u32 idle[5] = { 0, 1, 10, 60, 600 };
 	unsigned int s, never, b;
-	u64 bytes;
+	u32 rec;
 
 	for (s = 0; s < 2; s++) {
 		for (never = 0; never < 2; never++) {
 			for (b = 0; b < 5; b++) {
 				if (!t->n[s][never][b])
 					continue;
-				bytes = t->n[s][never][b] * unit;
+				rec = (never ? 0 : 1) | idle[b] << 8;
+				hm_hist_add_page(h, rec, t->n[s][never][b] * unit, false, s);
 				t->n[s][never][b] = 0;
-				if (s)
-					h->swapped += bytes;
-				else
-					h->resident += bytes;
-				if (!b && !never)
-					h->touched += bytes;
-				if (b >= 1)
-					h->idle1 += bytes;
-				if (b >= 2)
-					h->idle10 += bytes;
-				if (b >= 3)
-					h->idle60 += bytes;
-				if (b >= 4)
-					h->idle600 += bytes;
-				if (never)
-					h->never += bytes;
 			}
 		}
 	}
