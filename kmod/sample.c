@@ -153,6 +153,12 @@ static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
 	return true;
 }
 
+/* Whether a page fault or a mapping call woke the span being walked since the last pass. */
+static bool hm_chunk_woken(const struct hm_walk *w)
+{
+	return w->wake && test_bit(hm_wake_bit(w->chunk_index), w->wake);
+}
+
 static void hm_chunk_end(struct hm_walk *w)
 {
 	struct hm_chunk *c = w->chunk;
@@ -179,7 +185,7 @@ static void hm_chunk_end(struct hm_walk *w)
 		c->synced = w->pass;
 		c->dormant = w->revisit && w->whole && !w->resume &&
 			     w->untracked == w->chunk_untracked &&
-			     !(w->wake && test_bit(hm_wake_bit(w->chunk_index), w->wake)) &&
+			     !hm_chunk_woken(w) &&
 			     hm_chunk_make_dormant(c, w->revisit);
 	}
 	if (w->chunk_fresh && units) {
@@ -526,8 +532,9 @@ static bool hm_chunk_skip(struct hm_walk *w)
 {
 	struct hm_chunk *c = w->chunk;
 
-	if (!c || w->chunk_fresh || !c->dormant || !w->whole || w->pass >= c->synced + w->revisit ||
-	    (w->wake && test_bit(hm_wake_bit(w->chunk_index), w->wake)))
+	/* A chunk taken in this walk is never dormant. */
+	if (!c || !c->dormant || !w->whole || w->pass >= c->synced + w->revisit ||
+	    hm_chunk_woken(w))
 		return false;
 	bitmap_copy(w->cur, c->present, HM_CHUNK_PAGES);
 	bitmap_copy(w->cur_swapped, c->swapped, HM_CHUNK_PAGES);
