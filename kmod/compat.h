@@ -99,4 +99,40 @@ static inline void hm_folio_keep_reference(struct folio *folio)
 }
 #endif
 
+/*
+ * An armed (trap mode) PTE: what pte_modify(old, PAGE_NONE) makes of old,
+ * as NUMA balancing's hinting faults make it: the pfn kept (inverted for
+ * L1TF), the accessed, dirty, soft-dirty and uffd-wp bits kept, present,
+ * write, user, global, protection-key and NX bits replaced by PAGE_NONE's.
+ *
+ * pte_modify() itself cannot be used: its _PAGE_CHG_MASK holds _PAGE_CC,
+ * cc_mask, which neither 6.1 nor 6.12 exports. So the bits are changed as
+ * it changes them, by naming the ones outside _PAGE_CHG_MASK instead of the
+ * ones in it; where the kernel has shadow stacks (6.6 on), with its
+ * Write=0,Dirty=1 rule (pte_mksaveddirty()).
+ *
+ * 6.1's do_numa_page() makes the page writable again if and only if the
+ * PROT_NONE entry carries the write bit (pte_savedwrite(); change_pte_range()
+ * sets it with pte_mk_savedwrite()); from 6.3 it works writability out
+ * itself and the entry carries none.
+ */
+static inline pte_t hm_pte_mkprotnone(pte_t old)
+{
+	pteval_t oldval = pte_val(old), val;
+	pte_t new;
+
+	val = oldval & ~(_PAGE_PRESENT | _PAGE_RW | _PAGE_USER | _PAGE_GLOBAL |
+			 _PAGE_PKEY_MASK | _PAGE_NX);
+	val |= _PAGE_PROTNONE;
+	new = __pte(flip_protnone_guard(oldval, val, PTE_PFN_MASK));
+#ifdef _PAGE_SAVED_DIRTY
+	new = oldval & _PAGE_RW ? pte_mksaveddirty(new) : pte_clear_saveddirty(new);
+#endif
+#ifdef pte_mk_savedwrite
+	if (oldval & _PAGE_RW)
+		new = pte_mk_savedwrite(new);
+#endif
+	return new;
+}
+
 #endif /* _HEAPMON_COMPAT_H */

@@ -5,6 +5,7 @@
 #include <linux/timekeeping.h>
 
 #include "events.h"
+#include "trap.h"
 
 int hm_event_ring_init(struct hm_event_ring *ring)
 {
@@ -28,6 +29,23 @@ static struct hm_event *hm_event_slot(struct hm_event_ring *ring, u64 seq)
 	return &ring->ev[seq % HM_EVENT_RING];
 }
 
+/* Under ring->lock: the next event's slot, stamped, the rest of it zero. */
+static struct hm_event *hm_event_new(struct hm_event_ring *ring, u32 kind)
+{
+	struct hm_event *ev;
+
+	if (ring->next_seq - hm_event_oldest(ring) == HM_EVENT_RING &&
+	    hm_event_oldest(ring) >= ring->sealed_seq)
+		ring->lost++;
+	ev = hm_event_slot(ring, ring->next_seq);
+	*ev = (struct hm_event){
+		.seq = ring->next_seq++,
+		.time_ns = ktime_get_boottime_ns(),
+		.kind = kind,
+	};
+	return ev;
+}
+
 bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 old_addr)
 {
 	struct hm_event *last, *ev;
@@ -43,13 +61,7 @@ bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 o
 			goto out;
 		}
 	}
-	if (ring->next_seq - hm_event_oldest(ring) == HM_EVENT_RING &&
-	    hm_event_oldest(ring) >= ring->sealed_seq)
-		ring->lost++;
-	ev = hm_event_slot(ring, ring->next_seq);
-	ev->seq = ring->next_seq++;
-	ev->time_ns = ktime_get_boottime_ns();
-	ev->kind = kind;
+	ev = hm_event_new(ring, kind);
 	ev->addr = addr;
 	ev->len = len;
 	ev->old_addr = old_addr;
@@ -57,6 +69,23 @@ bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 o
 out:
 	raw_spin_unlock_irqrestore(&ring->lock, flags);
 	return added;
+}
+
+bool hm_event_add_trap(struct hm_event_ring *ring, const struct hm_trap_hit *hit)
+{
+	struct hm_event *ev;
+	unsigned long flags;
+
+	raw_spin_lock_irqsave(&ring->lock, flags);
+	ev = hm_event_new(ring, HEAPMON_EVENT_TRAP);
+	ev->addr = hit->addr;
+	ev->len = PAGE_SIZE;
+	ev->ip = hit->ip;
+	ev->tid = hit->tid;
+	ev->idle = hit->idle;
+	ev->trap_flags = hit->flags;
+	raw_spin_unlock_irqrestore(&ring->lock, flags);
+	return true;
 }
 
 unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event *out,

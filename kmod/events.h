@@ -13,6 +13,8 @@
 
 #define HM_EVENT_RING HEAPMON_EVENT_RING
 
+struct hm_trap_hit;
+
 struct hm_event {
 	u64 seq;
 	u64 time_ns;
@@ -20,6 +22,11 @@ struct hm_event {
 	u64 len;
 	u64 old_addr;
 	u32 kind;
+	/* HEAPMON_EVENT_TRAP only */
+	u32 tid;
+	u64 ip;
+	u32 idle;
+	u32 trap_flags;
 };
 
 struct hm_event_ring {
@@ -41,6 +48,9 @@ void hm_event_ring_free(struct hm_event_ring *ring);
 
 /* Records an event; safe in probe context. Returns true if it was new (not merged). */
 bool hm_event_add(struct hm_event_ring *ring, u32 kind, u64 addr, u64 len, u64 old_addr);
+
+/* Records the touch of an armed page; safe in probe context. */
+bool hm_event_add_trap(struct hm_event_ring *ring, const struct hm_trap_hit *hit);
 
 /*
  * Copies up to max events with seq >= *seq into out, oldest first, and

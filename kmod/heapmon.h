@@ -17,5 +17,6 @@ extern unsigned int hm_max_memory_mb;
 extern bool hm_flush_tlb;
 extern unsigned int hm_history_unit_ms;
 extern unsigned int hm_prealloc_chunks;
+extern unsigned long hm_max_trap_pages;
 
 #endif /* _HEAPMON_H */

@@ -76,6 +76,15 @@ module_param_named(prealloc_chunks, hm_prealloc_chunks, uint, 0444);
 MODULE_PARM_DESC(prealloc_chunks,
 		 "Chunks a pass allocates outside the target's mmap lock at a time, 1 to 64 (default 64)");
 
+/*
+ * Trap mode's armed pages, machine wide: each is a PTE made PROT_NONE until
+ * its next touch, which then costs a fault. 0 turns trap mode off.
+ */
+unsigned long hm_max_trap_pages = 16384;
+module_param_named(max_trap_pages, hm_max_trap_pages, ulong, 0444);
+MODULE_PARM_DESC(max_trap_pages,
+		 "Most pages armed at once by trap mode, over all targets; 0: no trap mode (default 16384)");
+
 /* The probes' mm hash has two buckets per target: 64 KiB at the limit. */
 #define HM_MAX_TARGETS_LIMIT 4096
 

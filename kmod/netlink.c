@@ -37,6 +37,10 @@ static struct netlink_range_validation hm_revisit_range = {
 	.max = HEAPMON_REVISIT_MAX,
 };
 
+static struct netlink_range_validation hm_trap_range = {
+	.max = HEAPMON_TRAP_MAX,
+};
+
 static struct netlink_range_validation hm_idle_min_range = {
 	.max = HEAPMON_REC_PERIODS_MAX,
 };
@@ -56,6 +60,7 @@ static const struct nla_policy hm_watch_policy[HEAPMON_A_MAX + 1] = {
 	[HEAPMON_A_INTERVAL_MS] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_interval_range),
 	[HEAPMON_A_FLAGS] = NLA_POLICY_MASK(NLA_U32, HEAPMON_WATCH_F_ALL),
 	[HEAPMON_A_REVISIT] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_revisit_range),
+	[HEAPMON_A_TRAP] = NLA_POLICY_FULL_RANGE(NLA_U32, &hm_trap_range),
 };
 
 static const struct nla_policy hm_pages_policy[HEAPMON_A_MAX + 1] = {
@@ -218,9 +223,8 @@ static int hm_status_doit(struct sk_buff *skb, struct genl_info *info)
 
 static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 {
-	unsigned int interval_ms = HEAPMON_INTERVAL_DEFAULT_MS;
+	struct hm_watch_opts opts = { .interval_ms = HEAPMON_INTERVAL_DEFAULT_MS };
 	struct nlattr **attrs = info->attrs;
-	u32 flags = 0, revisit = 0;
 	pid_t nr;
 	int ret;
 
@@ -232,17 +236,24 @@ static int hm_watch_doit(struct sk_buff *skb, struct genl_info *info)
 		return ret;
 	/* 1 is every pass, as 0 is. */
 	if (attrs[HEAPMON_A_REVISIT] && nla_get_u32(attrs[HEAPMON_A_REVISIT]) > 1)
-		revisit = nla_get_u32(attrs[HEAPMON_A_REVISIT]);
+		opts.revisit = nla_get_u32(attrs[HEAPMON_A_REVISIT]);
 	if (attrs[HEAPMON_A_INTERVAL_MS])
-		interval_ms = nla_get_u32(attrs[HEAPMON_A_INTERVAL_MS]);
+		opts.interval_ms = nla_get_u32(attrs[HEAPMON_A_INTERVAL_MS]);
 	if (attrs[HEAPMON_A_FLAGS])
-		flags = nla_get_u32(attrs[HEAPMON_A_FLAGS]);
-	if ((flags & HEAPMON_WATCH_F_ALL) == HEAPMON_WATCH_F_ALL) {
+		opts.flags = nla_get_u32(attrs[HEAPMON_A_FLAGS]);
+	if ((opts.flags & HEAPMON_WATCH_F_ALL) == HEAPMON_WATCH_F_ALL) {
 		NL_SET_ERR_MSG_ATTR(info->extack, attrs[HEAPMON_A_FLAGS],
 				    "FLUSH_TLB and NO_FLUSH_TLB exclude each other");
 		return -EINVAL;
 	}
-	return hm_target_watch(nr, interval_ms, flags, revisit, info->extack);
+	if (attrs[HEAPMON_A_TRAP])
+		opts.trap = nla_get_u32(attrs[HEAPMON_A_TRAP]);
+	if (opts.trap) {
+		ret = hm_traps_supported(attrs[HEAPMON_A_TRAP], info->extack);
+		if (ret)
+			return ret;
+	}
+	return hm_target_watch(nr, &opts, info->extack);
 }
 
 static int hm_unwatch_doit(struct sk_buff *skb, struct genl_info *info)
@@ -282,6 +293,9 @@ struct hm_stats_snapshot {
 	struct hm_target_stats st;
 	u64 lost;
 	bool secondary_mmu;
+	u32 traps_armed;
+	u64 trap_hits;
+	u64 trap_lost;
 };
 
 static int hm_fill_stats(struct sk_buff *skb, void *arg)
@@ -312,7 +326,11 @@ static int hm_fill_stats(struct sk_buff *skb, void *arg)
 	    nla_put_u32(skb, HEAPMON_STATS_A_FLAGS, t->flags) ||
 	    nla_put_u8(skb, HEAPMON_STATS_A_SECONDARY_MMU, s->secondary_mmu) ||
 	    nla_put_u32(skb, HEAPMON_STATS_A_REVISIT, t->revisit) ||
-	    hm_put_u64(skb, HEAPMON_STATS_A_DORMANT_PAGES, s->st.dormant_pages, pad))
+	    hm_put_u64(skb, HEAPMON_STATS_A_DORMANT_PAGES, s->st.dormant_pages, pad) ||
+	    nla_put_u32(skb, HEAPMON_STATS_A_TRAP, t->traps.max) ||
+	    nla_put_u32(skb, HEAPMON_STATS_A_TRAPS_ARMED, s->traps_armed) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_TRAP_HITS, s->trap_hits, pad) ||
+	    hm_put_u64(skb, HEAPMON_STATS_A_TRAP_LOST, s->trap_lost, pad))
 		return -EMSGSIZE;
 	nla_nest_end(skb, nest);
 	return 0;
@@ -346,6 +364,7 @@ static int hm_stats_doit(struct sk_buff *skb, struct genl_info *info)
 	hm_target_stats_get(s.t, &s.st);
 	s.lost = READ_ONCE(s.t->events.lost);
 	s.secondary_mmu = hm_target_secondary_mmu(s.t);
+	hm_traps_read(&s.t->traps, &s.traps_armed, &s.trap_hits, &s.trap_lost);
 	ret = hm_reply(info, HEAPMON_CMD_STATS, NLMSG_GOODSIZE, hm_fill_stats, &s);
 	hm_target_put(s.t);
 	return ret;
@@ -874,7 +893,12 @@ static int hm_put_event(struct sk_buff *skb, const struct hm_event *ev)
 	    hm_put_u64(skb, HEAPMON_EVENT_A_ADDR, ev->addr, pad) ||
 	    hm_put_u64(skb, HEAPMON_EVENT_A_LEN, ev->len, pad) ||
 	    (ev->kind == HEAPMON_EVENT_MREMAP &&
-	     hm_put_u64(skb, HEAPMON_EVENT_A_OLD_ADDR, ev->old_addr, pad))) {
+	     hm_put_u64(skb, HEAPMON_EVENT_A_OLD_ADDR, ev->old_addr, pad)) ||
+	    (ev->kind == HEAPMON_EVENT_TRAP &&
+	     (hm_put_u64(skb, HEAPMON_EVENT_A_IP, ev->ip, pad) ||
+	      nla_put_u32(skb, HEAPMON_EVENT_A_TID, ev->tid) ||
+	      nla_put_u32(skb, HEAPMON_EVENT_A_IDLE, ev->idle) ||
+	      nla_put_u32(skb, HEAPMON_EVENT_A_TRAP_FLAGS, ev->trap_flags)))) {
 		nla_nest_cancel(skb, nest);
 		return -EMSGSIZE;
 	}

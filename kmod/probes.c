@@ -32,8 +32,10 @@ static struct hm_target *hm_current_target(void)
 	return hm_target_find_mm(mm);
 }
 
-static noinline void hm_fault(struct vm_area_struct *vma, unsigned long addr)
+static noinline void hm_fault(struct vm_area_struct *vma, unsigned long addr, unsigned int flags,
+			      struct pt_regs *uregs)
 {
+	struct hm_trap_hit hit;
 	struct hm_region *r;
 	struct hm_target *t;
 
@@ -45,7 +47,12 @@ static noinline void hm_fault(struct vm_area_struct *vma, unsigned long addr)
 		if (r)
 			atomic64_inc(&r->faults);
 		hm_target_wake(t, addr);
-		if (!hm_pages_known(&t->pages, addr)) {
+		/* Trap mode: the first touch of an armed page since it was armed. */
+		if (READ_ONCE(t->traps.armed) &&
+		    hm_trap_fault(&t->traps, vma, addr, flags, uregs, READ_ONCE(t->stats.passes),
+				  &hit)) {
+			hm_target_trap_event(t, &hit);
+		} else if (!hm_pages_known(&t->pages, addr)) {
 			atomic64_inc(&t->first_faults);
 			hm_target_event(t, HEAPMON_EVENT_FAULT, addr & PAGE_MASK, PAGE_SIZE, 0);
 		}
@@ -60,7 +67,7 @@ static int hm_fault_pre(struct kprobe *kp, struct pt_regs *regs)
 
 	if (likely(!hm_mm_maybe_watched(vma->vm_mm)))
 		return 0;
-	hm_fault(vma, hm_arg(regs, 1));
+	hm_fault(vma, hm_arg(regs, 1), hm_arg(regs, 2), (struct pt_regs *)hm_arg(regs, 3));
 	return 0;
 }
 

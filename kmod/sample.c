@@ -44,6 +44,7 @@
 #include "pages.h"
 #include "regions.h"
 #include "sample.h"
+#include "trap.h"
 
 struct hm_walk {
 	struct hm_pages *pages;		/* the target's records */
@@ -53,6 +54,7 @@ struct hm_walk {
 	bool baseline;			/* the watch's first pass: no period to count yet */
 	u32 revisit;			/* dormant chunks: visited every revisit passes, or 0 */
 	const unsigned long *wake;	/* spans a page fault woke (hm_wake_bit()) */
+	struct hm_traps *traps;		/* trap mode's armed pages, or NULL */
 	struct hm_region_set *set;	/* being built */
 	struct hm_region *region;	/* the region being walked */
 	struct hm_tally tally;		/* its small pages in the page table being walked */
@@ -70,6 +72,12 @@ struct hm_walk {
 	bool was_huge;			/* it held a huge page at the last pass */
 	u32 huge_rec;			/* that huge page's record */
 	unsigned long chunk_new;	/* units newly tracked in it in this pass */
+
+	struct vm_area_struct *vma;	/* the mapping being walked */
+	bool trap_vma;			/* its pages may be armed */
+	unsigned int trap_room;		/* pages this walk may still arm */
+	unsigned int armed;		/* pages it armed */
+	unsigned long trap_last;	/* the last it armed */
 
 	u64 scanned;
 	u64 dormant;			/* pages of dormant chunks left as they were */
@@ -458,6 +466,28 @@ static bool hm_walk_huge_pmd(struct hm_walk *w, pmd_t *pmd)
 	return true;
 }
 
+/*
+ * Trap mode: arms the page at addr, idle and just walked, if it has been
+ * idle long enough. Pages are armed from where the last pass that ran out
+ * of room stopped, so that in time every idle page gets its turn. Under the
+ * PTE lock.
+ */
+static void hm_walk_trap(struct hm_walk *w, pte_t *pte, pte_t ptent, unsigned long addr)
+{
+	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
+	u32 idle;
+
+	if (!w->chunk || !test_bit(idx, w->cur) || addr < w->traps->cursor)
+		return;
+	idle = HEAPMON_REC_IDLE_PERIODS(w->chunk->rec[idx]);
+	if (idle < HEAPMON_TRAP_IDLE_MIN ||
+	    !hm_trap_arm(w->traps, w->vma, addr, pte, ptent, idle, w->pass))
+		return;
+	w->trap_room--;
+	w->armed++;
+	w->trap_last = addr;
+}
+
 static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 			      unsigned long end)
 {
@@ -511,6 +541,8 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 			hm_pass_on_reference(hm_anon_folio(pte_pfn(ptent)));
 		w->scanned++;
 		hm_track_pte(w, addr, young);
+		if (w->trap_vma && w->trap_room && !young)
+			hm_walk_trap(w, pte, ptent, addr);
 	}
 	spin_unlock(ptl);
 	rcu_read_unlock();
@@ -743,12 +775,18 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint, unsigned int rese
 		ret = -EAGAIN;
 		goto out;
 	}
+	if (w->traps) {
+		hm_traps_sweep(w->traps, w->mm);
+		w->trap_room = hm_traps_room(w->traps, w->mm);
+	}
 	while ((vma = find_vma(w->mm, addr))) {
 		addr = vma->vm_end;
 		start = max(w->resume, vma->vm_start);
 		w->resume = 0;
 		if (!hm_vma_tracked(vma))
 			continue;
+		w->vma = vma;
+		w->trap_vma = w->trap_room && hm_trap_vma_ok(vma);
 		if (!hm_walk_region(w, vma, start)) {
 			w->resume = start;
 			w->need_memory = true;
@@ -813,9 +851,16 @@ int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm
 	w->baseline = args->pass == 1;
 	w->revisit = args->revisit;
 	w->wake = args->wake;
+	w->traps = args->traps;
 	w->lock_wait_ms = clamp(args->interval_ms / 4, 20U, 100U);
 	ret = hm_walk_mm(w, args->nr_regions, args->reserve);
+	/* Out of room: the next pass arms from where this one stopped. */
+	if (w->armed)
+		w->traps->cursor = w->trap_room ? 0 : w->trap_last + PAGE_SIZE;
+	else if (w->trap_room)
+		w->traps->cursor = 0;
 	res->set = w->set;
+	res->armed = w->armed;
 	res->scanned = w->scanned;
 	res->dormant = w->dormant;
 	res->untracked = w->untracked;

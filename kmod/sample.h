@@ -14,6 +14,7 @@
 
 struct hm_pages;
 struct hm_region_set;
+struct hm_traps;
 struct mm_struct;
 
 struct hm_walk_args {
@@ -24,6 +25,7 @@ struct hm_walk_args {
 	unsigned int interval_ms;	/* the target's period: how long to try for the lock */
 	u32 revisit;			/* adaptive: dormant page tables every revisit passes */
 	const unsigned long *wake;	/* with revisit: HM_WAKE_BITS bits, hm_wake_bit() */
+	struct hm_traps *traps;		/* trap mode: pages armed, more to arm; or NULL */
 };
 
 /*
@@ -46,6 +48,7 @@ struct hm_walk_result {
 	u64 alloc_retries;		/* times the mmap lock was dropped to allocate */
 	u64 lock_yields;		/* times it was dropped for a waiting writer */
 	unsigned int chunks_taken;	/* new chunks this walk needed */
+	unsigned int armed;		/* pages it armed (trap mode) */
 };
 
 /*

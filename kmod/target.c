@@ -85,6 +85,7 @@ static void hm_target_release(struct kobject *kobj)
 
 	hm_pages_clear(&t->pages);
 	kvfree(rcu_dereference_protected(t->regions, true));
+	hm_traps_free(&t->traps);
 	hm_event_ring_free(&t->events);
 	hm_history_free(t->history);
 	if (t->mm)
@@ -135,6 +136,7 @@ static void hm_target_gone(struct hm_target *t)
 	if (READ_ONCE(t->exited))
 		return;
 	hm_target_event(t, HEAPMON_EVENT_EXIT, 0, 0, 0);
+	hm_traps_forget(&t->traps);
 	hm_target_set_mm(t, NULL);
 	WRITE_ONCE(t->exited, true);
 }
@@ -146,6 +148,7 @@ static void hm_target_exec(struct hm_target *t, struct mm_struct *mm)
 
 	mutex_lock(&t->lock);
 	hm_pages_clear(&t->pages);
+	hm_traps_forget(&t->traps);
 	old = rcu_replace_pointer(t->regions, NULL, lockdep_is_held(&t->lock));
 	if (old)
 		kvfree_rcu(old, rcu);
@@ -242,6 +245,7 @@ static void hm_target_pass(struct hm_target *t)
 		.interval_ms = t->interval_ms,
 		.revisit = t->revisit,
 		.wake = wake,
+		.traps = t->traps.slot ? &t->traps : NULL,
 	};
 	/* The faults since the last pass; those from now on wake the next one. */
 	hm_target_take_wake(t, wake);
@@ -261,10 +265,14 @@ static void hm_target_pass(struct hm_target *t)
 	/*
 	 * The flush goes out later, in a round shared with other targets. A
 	 * walk that cleared no bit (left out, out of memory, nothing resident)
-	 * asks for none, and the next pass checks the last pass's round.
+	 * asks for none, and the next pass checks the last pass's round. Pages
+	 * armed want one whatever flush_tlb says (but not against the watch's
+	 * NO_FLUSH_TLB): until then a CPU may use them unseen.
 	 */
 	if (res.scanned)
-		t->flush_seq = hm_target_wants_flush(t) ? hm_flush_request(mm) : 0;
+		t->flush_seq = hm_target_wants_flush(t) ||
+			       (res.armed && !(t->flags & HEAPMON_WATCH_F_NO_FLUSH_TLB)) ?
+			       hm_flush_request(mm) : 0;
 	mutex_unlock(&t->lock);
 	mmput(mm);
 }
@@ -307,6 +315,12 @@ void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_a
 	if (old_addr)
 		hm_target_wake_range(t, old_addr, len);
 	if (hm_event_add(&t->events, kind, addr, len, old_addr) && hm_hooks.listening())
+		queue_work(hm_wq, &t->notify_work);
+}
+
+void hm_target_trap_event(struct hm_target *t, const struct hm_trap_hit *hit)
+{
+	if (hm_event_add_trap(&t->events, hit) && hm_hooks.listening())
 		queue_work(hm_wq, &t->notify_work);
 }
 
@@ -408,17 +422,16 @@ int hm_targets_for_each(int (*fn)(struct hm_target *t, void *arg), void *arg)
 	return ret;
 }
 
-static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_ms, u32 flags,
-					 u32 revisit)
+static struct hm_target *hm_target_alloc(struct pid *pid, const struct hm_watch_opts *opts)
 {
 	struct hm_target *t = kzalloc(sizeof(*t), GFP_KERNEL_ACCOUNT);
 
 	if (!t)
 		return NULL;
 	t->pid = get_pid(pid);
-	t->interval_ms = interval_ms;
-	t->flags = flags;
-	t->revisit = revisit;
+	t->interval_ms = opts->interval_ms;
+	t->flags = opts->flags;
+	t->revisit = opts->revisit;
 	INIT_DELAYED_WORK(&t->pass_work, hm_pass_work);
 	INIT_WORK(&t->notify_work, hm_notify_work);
 	mutex_init(&t->lock);
@@ -432,11 +445,15 @@ static struct hm_target *hm_target_alloc(struct pid *pid, unsigned int interval_
 		goto err_free;
 	if (hm_event_ring_init(&t->events))
 		goto err_history;
+	if (hm_traps_init(&t->traps, opts->trap))
+		goto err_events;
 	t->gen = 1;
 	atomic_inc(&hm_live_targets);
 	kobject_init(&t->kobj, &hm_target_ktype);
 	return t;
 
+err_events:
+	hm_event_ring_free(&t->events);
 err_history:
 	hm_history_free(t->history);
 err_free:
@@ -456,8 +473,7 @@ static struct hm_target *hm_target_lookup_global(struct pid *pid)
 	return NULL;
 }
 
-int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags, u32 revisit,
-		    struct netlink_ext_ack *extack)
+int hm_target_watch(pid_t nr, const struct hm_watch_opts *opts, struct netlink_ext_ack *extack)
 {
 	struct task_struct *task;
 	struct hm_target *t, *t2;
@@ -489,7 +505,7 @@ int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags, u32 revisit,
 		goto out_task;
 	}
 
-	t = hm_target_alloc(pid, interval_ms, flags, revisit);
+	t = hm_target_alloc(pid, opts);
 	if (!t) {
 		ret = -ENOMEM;
 		goto out_mm;

@@ -24,6 +24,7 @@
 #include "regions.h"
 #include "sample.h"
 #include "stats.h"
+#include "trap.h"
 
 struct attribute_group;
 struct hm_history;
@@ -55,6 +56,7 @@ struct hm_target {
 	u32 flags;			/* HEAPMON_WATCH_F_* */
 	u32 revisit;			/* adaptive: HEAPMON_A_REVISIT, or 0 */
 	bool exited;
+	struct hm_traps traps;		/* trap mode's armed pages (max 0: off) */
 
 	struct delayed_work pass_work;
 	struct work_struct notify_work;	/* multicasts new events */
@@ -99,8 +101,15 @@ static inline bool hm_mm_maybe_watched(const struct mm_struct *mm)
 int hm_targets_init(const struct hm_target_hooks *hooks);
 void hm_targets_uninit(void);
 
-int hm_target_watch(pid_t nr, unsigned int interval_ms, u32 flags, u32 revisit,
-		    struct netlink_ext_ack *extack);
+/* What a WATCH asks for. */
+struct hm_watch_opts {
+	unsigned int interval_ms;
+	u32 flags;		/* HEAPMON_WATCH_F_* */
+	u32 revisit;		/* HEAPMON_A_REVISIT, or 0 */
+	u32 trap;		/* HEAPMON_A_TRAP, or 0 */
+};
+
+int hm_target_watch(pid_t nr, const struct hm_watch_opts *opts, struct netlink_ext_ack *extack);
 int hm_target_unwatch(pid_t nr, struct netlink_ext_ack *extack);
 
 /* The target's PID in the caller's PID namespace; 0 when it is not visible there. */
@@ -142,6 +151,8 @@ static inline void hm_target_wake(struct hm_target *t, unsigned long addr)
 
 /* Records an event and, if someone listens, schedules its multicast. */
 void hm_target_event(struct hm_target *t, u32 kind, u64 addr, u64 len, u64 old_addr);
+/* The same for the touch of an armed page (trap mode). */
+void hm_target_trap_event(struct hm_target *t, const struct hm_trap_hit *hit);
 /* Asks for a pass as soon as possible (the target may have exited). */
 void hm_target_kick(struct hm_target *t);
 

@@ -38,6 +38,9 @@ static const struct hm_option watch_opts[] = {
 	  "Visit page tables whose pages have all been idle for K periods only every K periods: "
 	  "a pass then costs what the memory in use costs; a page touched again is seen at most "
 	  "K periods late (0, the default: every page table every period)." },
+	{ "trap", 0, 'T', HM_ARG_U32, "N", 1, HEAPMON_TRAP_MAX, NULL,
+	  "Trap mode: keep up to N idle pages armed (PROT_NONE, as NUMA balancing does) and "
+	  "report each one's first touch as a trap event: when, by which instruction and thread." },
 	OPT_JSON,
 	{}
 };

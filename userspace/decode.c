@@ -32,6 +32,7 @@ static const char *const event_kind_names[] = {
 	[HEAPMON_EVENT_FAULT] = "fault",
 	[HEAPMON_EVENT_EXEC] = "exec",
 	[HEAPMON_EVENT_EXIT] = "exit",
+	[HEAPMON_EVENT_TRAP] = "trap",
 };
 
 const char *hm_state_name(uint32_t state)
@@ -81,6 +82,8 @@ static const struct stats_field {
 	F(SKIPPED_PASSES, skipped_passes, false),
 	F(LOCK_YIELDS, lock_yields, false),
 	F(DORMANT_PAGES, dormant_pages, false),
+	F(TRAP_HITS, trap_hits, false),
+	F(TRAP_LOST, trap_lost, false),
 #undef F
 };
 
@@ -113,6 +116,10 @@ static const struct nla_policy event_policy[HEAPMON_EVENT_A_MAX + 1] = {
 	[HEAPMON_EVENT_A_ADDR] = { .type = NLA_U64 },
 	[HEAPMON_EVENT_A_LEN] = { .type = NLA_U64 },
 	[HEAPMON_EVENT_A_OLD_ADDR] = { .type = NLA_U64 },
+	[HEAPMON_EVENT_A_IP] = { .type = NLA_U64 },
+	[HEAPMON_EVENT_A_TID] = { .type = NLA_U32 },
+	[HEAPMON_EVENT_A_IDLE] = { .type = NLA_U32 },
+	[HEAPMON_EVENT_A_TRAP_FLAGS] = { .type = NLA_U32 },
 };
 
 static const struct nla_policy sample_policy[HEAPMON_SAMPLE_A_MAX + 1] = {
@@ -237,6 +244,8 @@ int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
 		[HEAPMON_STATS_A_FLAGS] = { .type = NLA_U32 },
 		[HEAPMON_STATS_A_SECONDARY_MMU] = { .type = NLA_U8 },
 		[HEAPMON_STATS_A_REVISIT] = { .type = NLA_U32 },
+		[HEAPMON_STATS_A_TRAP] = { .type = NLA_U32 },
+		[HEAPMON_STATS_A_TRAPS_ARMED] = { .type = NLA_U32 },
 	};
 	struct nlattr *tb[HEAPMON_STATS_A_MAX + 1];
 	size_t i;
@@ -253,6 +262,10 @@ int hm_decode_stats(struct nlattr *nla, struct hm_stats *s)
 		s->flags = nla_get_u32(tb[HEAPMON_STATS_A_FLAGS]);
 	if (tb[HEAPMON_STATS_A_REVISIT])
 		s->revisit = nla_get_u32(tb[HEAPMON_STATS_A_REVISIT]);
+	if (tb[HEAPMON_STATS_A_TRAP])
+		s->trap = nla_get_u32(tb[HEAPMON_STATS_A_TRAP]);
+	if (tb[HEAPMON_STATS_A_TRAPS_ARMED])
+		s->traps_armed = nla_get_u32(tb[HEAPMON_STATS_A_TRAPS_ARMED]);
 	s->secondary_mmu = tb[HEAPMON_STATS_A_SECONDARY_MMU] ?
 			   !!nla_get_u8(tb[HEAPMON_STATS_A_SECONDARY_MMU]) : -1;
 	return 0;
@@ -306,6 +319,11 @@ int hm_decode_event(struct nlattr *nla, struct hm_event *e)
 	e->addr = nla_get_u64(tb[HEAPMON_EVENT_A_ADDR]);
 	e->len = nla_get_u64(tb[HEAPMON_EVENT_A_LEN]);
 	e->old_addr = tb[HEAPMON_EVENT_A_OLD_ADDR] ? nla_get_u64(tb[HEAPMON_EVENT_A_OLD_ADDR]) : 0;
+	e->ip = tb[HEAPMON_EVENT_A_IP] ? nla_get_u64(tb[HEAPMON_EVENT_A_IP]) : 0;
+	e->tid = tb[HEAPMON_EVENT_A_TID] ? nla_get_u32(tb[HEAPMON_EVENT_A_TID]) : 0;
+	e->idle = tb[HEAPMON_EVENT_A_IDLE] ? nla_get_u32(tb[HEAPMON_EVENT_A_IDLE]) : 0;
+	e->trap_flags = tb[HEAPMON_EVENT_A_TRAP_FLAGS] ?
+			nla_get_u32(tb[HEAPMON_EVENT_A_TRAP_FLAGS]) : 0;
 	return 0;
 }
 
@@ -481,6 +499,8 @@ void hm_json_target_stats(struct json *j, const char *key, const struct hm_targe
 		json_u64(j, stats_fields[i].key, stats_get(&ts->stats, &stats_fields[i]));
 	json_u64(j, "flags", ts->stats.flags);
 	json_u64(j, "revisit", ts->stats.revisit);
+	json_u64(j, "trap", ts->stats.trap);
+	json_u64(j, "traps_armed", ts->stats.traps_armed);
 	if (ts->stats.secondary_mmu >= 0)
 		json_bool(j, "secondary_mmu", ts->stats.secondary_mmu);
 	json_object_end(j);
@@ -516,6 +536,13 @@ void hm_json_event(struct json *j, const struct hm_event *e)
 	json_u64(j, "len", e->len);
 	if (e->kind == HEAPMON_EVENT_MREMAP)
 		json_hex(j, "old_addr", e->old_addr);
+	if (e->kind == HEAPMON_EVENT_TRAP) {
+		json_hex(j, "ip", e->ip);
+		json_u64(j, "tid", e->tid);
+		json_u64(j, "idle", e->idle);
+		json_bool(j, "write", e->trap_flags & HEAPMON_TRAP_F_WRITE);
+		json_bool(j, "kernel", e->trap_flags & HEAPMON_TRAP_F_KERNEL);
+	}
 	json_object_end(j);
 }
 

@@ -68,8 +68,12 @@ struct hm_stats {
 	uint64_t skipped_passes;
 	uint64_t lock_yields;
 	uint64_t dormant_pages;	/* left dormant by the last pass (revisit) */
+	uint64_t trap_hits;	/* trap mode: armed pages touched */
+	uint64_t trap_lost;	/* armed pages gone untouched (unmapped, swapped) */
 	uint32_t flags;		/* HEAPMON_WATCH_F_* */
 	uint32_t revisit;	/* adaptive: HEAPMON_A_REVISIT, 0 off */
+	uint32_t trap;		/* trap mode: HEAPMON_A_TRAP, 0 off */
+	uint32_t traps_armed;	/* pages armed now */
 	int8_t secondary_mmu;	/* 1 MMU notifiers registered, 0 never, -1 not said */
 };
 
@@ -97,6 +101,11 @@ struct hm_event {
 	uint64_t addr;
 	uint64_t len;
 	uint64_t old_addr;	/* HEAPMON_EVENT_MREMAP only */
+	/* HEAPMON_EVENT_TRAP only */
+	uint64_t ip;		/* the touching instruction (or system call) */
+	uint32_t tid;
+	uint32_t idle;		/* periods idle before the touch */
+	uint32_t trap_flags;	/* HEAPMON_TRAP_F_* */
 };
 
 /* One page of a HEAPMON_A_CHUNK: 16 bytes, so millions fit. */

@@ -57,7 +57,8 @@ int hm_req_watch(struct hm_nl *nl, uint32_t pid, const struct hm_watch_opts *o)
 	failed = msg && ((o->has_interval &&
 			  nla_put_u32(msg, HEAPMON_A_INTERVAL_MS, o->interval_ms)) ||
 			 (o->flags && nla_put_u32(msg, HEAPMON_A_FLAGS, o->flags)) ||
-			 (o->revisit && nla_put_u32(msg, HEAPMON_A_REVISIT, o->revisit)));
+			 (o->revisit && nla_put_u32(msg, HEAPMON_A_REVISIT, o->revisit)) ||
+			 (o->trap && nla_put_u32(msg, HEAPMON_A_TRAP, o->trap)));
 	msg = msg_done(msg, failed);
 	return hm_nl_call(nl, msg, NULL, NULL);
 }

@@ -30,6 +30,7 @@ struct hm_watch_opts {
 	uint32_t interval_ms;
 	uint32_t flags;		/* HEAPMON_WATCH_F_*, 0 for none */
 	uint32_t revisit;	/* HEAPMON_A_REVISIT, 0 for none */
+	uint32_t trap;		/* HEAPMON_A_TRAP, 0 for none */
 };
 
 /* The module's version, limits and (for privileged callers) targets. */

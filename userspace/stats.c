@@ -64,6 +64,10 @@ static void print_table(const struct hm_target_stats *ts)
 		printf("adaptive: page tables idle for %u periods visited every %u; "
 		       "%llu pages left dormant by the last pass\n", s->revisit, s->revisit,
 		       (unsigned long long)s->dormant_pages);
+	if (s->trap)
+		printf("traps: %u pages armed (at most %u), %llu touched, %llu gone untouched\n",
+		       s->traps_armed, s->trap, (unsigned long long)s->trap_hits,
+		       (unsigned long long)s->trap_lost);
 	printf("mmap lock let go to waiting writers %llu times\n",
 	       (unsigned long long)s->lock_yields);
 	printf("untracked pages %llu\n", (unsigned long long)s->untracked_pages);

@@ -493,6 +493,9 @@ static int parse_args(int argc, char **argv, struct watch_args *a)
 		case 'a':
 			a->opts.revisit = g.val;
 			break;
+		case 'T':
+			a->opts.trap = g.val;
+			break;
 		case 'j':
 			a->json = true;
 			break;
@@ -525,8 +528,8 @@ static bool adopt(struct watch *w)
 	}
 	fprintf(stderr, "heapmonctl: watch %u: already watched, every %u ms: showing it; it stays watched%s\n",
 		w->a.pid, w->ts.interval_ms,
-		o->has_interval || o->flags || o->revisit ?
-		" (--interval, --adaptive and the TLB options do not change it)" : "");
+		o->has_interval || o->flags || o->revisit || o->trap ?
+		" (--interval, --adaptive, --trap and the TLB options do not change it)" : "");
 	return true;
 }
 

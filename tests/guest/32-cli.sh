@@ -31,7 +31,7 @@ run heapmonctl watch $WL -d 300ms -i 100 --json
 expect_match "watch -i of a watched target: its own period stays" "$OUT" \
 	"^\\{\"pid\":$WL,\"pass\":[0-9]+,\"state\":\"running\",\"interval_ms\":200,"
 expect_match "watch -i of a watched target: says -i did not change it" "$OUT" \
-	"already watched, every 200 ms: showing it; it stays watched \\(--interval, --adaptive and the TLB options do not change it\\)$"
+	"already watched, every 200 ms: showing it; it stays watched \\(--interval, --adaptive, --trap and the TLB options do not change it\\)$"
 
 # Exited: listed, but its command is not told.
 kill $WL

@@ -4,16 +4,20 @@
 # counts only if the watch succeeded and passes ran over the heap. Seed 14
 # is watched in adaptive mode, K = 2: page tables idle for two periods go
 # dormant and wake on faults, under heapstorm's mremap, munmap and madvise.
+# Seed 15 in trap mode: up to 4096 of its pages idle for 4 periods armed
+# (PROT_NONE) at a time, and its mremap, munmap, madvise, fork and exit
+# meet armed pages.
 OPS=${HEAPSTORM_OPS:-400}
-for seed in 11 12 13 14; do
-	adaptive=0
+for seed in 11 12 13 14 15; do
+	adaptive=0 trap=
 	[ $seed = 14 ] && adaptive=2
+	[ $seed = 15 ] && trap="--trap 4096"
 	heapstorm -s $seed -n $OPS > /tmp/hs.ref 2>&1
 	refrc=$?
 	ref=$(sed -n 's/.* sum //p' /tmp/hs.ref)
 	heapstorm -s $seed -n $OPS -p > /tmp/hs.out &
 	pid=$!
-	heapmonctl watch $pid -i 10 --adaptive $adaptive --detach >/tmp/hs.watch 2>&1
+	heapmonctl watch $pid -i 10 --adaptive $adaptive $trap --detach >/tmp/hs.watch 2>&1
 	wrc=$?
 	wait $pid
 	rc=$?
@@ -22,6 +26,7 @@ for seed in 11 12 13 14; do
 	stats=$(heapmonctl stats $pid --json 2>&1)
 	passes=$(printf '%s\n' "$stats" | sed -n 's/.*"passes":\([0-9]*\).*/\1/p')
 	pages=$(printf '%s\n' "$stats" | sed -n 's/.*"pass_pages":\([0-9]*\).*/\1/p')
+	hits=$(printf '%s\n' "$stats" | sed -n 's/.*"trap_hits":\([0-9]*\).*/\1/p')
 	heapmonctl unwatch $pid >/dev/null 2>&1
 	if [ $refrc -ne 0 ]; then
 		# Nothing was watched: the kernel (or the emulator) lost a write.
@@ -29,7 +34,7 @@ for seed in 11 12 13 14; do
 	elif [ $wrc -ne 0 ] || [ "${passes:-0}" -lt 2 ]; then
 		fail "seed $seed: not watched (watch status $wrc: $(cat /tmp/hs.watch); passes '${passes}'; $stats)"
 	elif [ $rc -eq 0 ] && [ -n "$ref" ] && [ "$got" = "$ref" ]; then
-		pass "seed $seed: $(cat /tmp/hs.out); unwatched sum $ref; watched (adaptive $adaptive) for $passes passes (last visited $pages page table entries)"
+		pass "seed $seed: $(cat /tmp/hs.out); unwatched sum $ref; watched (adaptive $adaptive${trap:+, $trap: $hits armed pages touched}) for $passes passes (last visited $pages page table entries)"
 	else
 		fail "seed $seed: exit $rc, watched sum '$got', unwatched '$ref': $(cat /tmp/hs.out)"
 	fi

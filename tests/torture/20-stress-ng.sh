@@ -21,8 +21,11 @@ while kill -0 $sng 2>/dev/null; do
 		# A worker renames itself after its fork: note its name every round.
 		echo "$p $(cat /proc/$p/comm 2>/dev/null)" >> /tmp/stress.seen
 		[ -d /sys/kernel/heapmon/targets/$p ] && continue
-		# Every other one in adaptive mode (K = 2): dormant page tables under stress.
-		heapmonctl watch $p -i 20 --adaptive $((watched % 2 * 2)) --detach >/dev/null 2>&1 &&
+		# Every other one in adaptive mode (K = 2): dormant page tables under
+		# stress; and two in four in trap mode: armed pages under stress.
+		trap=
+		[ $((watched % 4)) -ge 2 ] && trap="--trap 4096"
+		heapmonctl watch $p -i 20 --adaptive $((watched % 2 * 2)) $trap --detach >/dev/null 2>&1 &&
 			watched=$((watched + 1))
 	done
 	sleep 0.5

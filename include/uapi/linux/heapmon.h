@@ -120,9 +120,28 @@
  *       and an accessed bit that reclaim clears before the visit is lost.
  *       0 or 1 (the default 0): every page table every pass. Added in module
  *       version 0.7 without a protocol bump: an older module rejects it.
+ *     HEAPMON_A_TRAP: NLA_U32, 0 to HEAPMON_TRAP_MAX, trap mode: up to this
+ *       many of the target's pages are armed at once, each pass arming more
+ *       as armed ones are touched (fewer when the max_trap_pages module
+ *       parameter, which bounds armed pages machine wide, is reached), and
+ *       from where the last pass stopped: chosen among those idle for at least
+ *       HEAPMON_TRAP_IDLE_MIN periods: small, anonymous, mapped once and
+ *       referenced by nothing else (not the zero page, KSM, pinned or in
+ *       the swap cache), in accessible private mappings without
+ *       userfaultfd, of an address space that no secondary MMU mirrors. An
+ *       armed page's PTE is made PROT_NONE the way NUMA balancing makes
+ *       its hinting faults; its next touch faults, heapmon records a
+ *       HEAPMON_EVENT_TRAP event (the time, the instruction, the thread)
+ *       and the kernel's NUMA hint fault path makes the PTE present again.
+ *       Needs CONFIG_NUMA_BALANCING and one online NUMA node (on several, a
+ *       hint fault may migrate the page): EOPNOTSUPP elsewhere. 0 (the
+ *       default): no traps. Unwatching or unloading leaves armed pages to
+ *       the kernel, which restores each on its next touch. Added in module
+ *       version 0.8 without a protocol bump: an older module rejects it.
  *   Errors: ESRCH no such process; EINVAL a kernel thread, or bad flags;
  *     EEXIST already watched; ENOSPC max_targets reached; ERANGE interval,
- *     revisit.
+ *     revisit, trap; EOPNOTSUPP trap mode on a kernel or machine that
+ *     cannot have it.
  *   The first pass runs at once; later passes every interval.
  *
  * HEAPMON_CMD_UNWATCH
@@ -183,6 +202,14 @@
  *       HEAPMON_STATS_A_DORMANT_PAGES: NLA_U64, pages with a record in the
  *         page tables the last pass left dormant (not visited, counted as
  *         untouched; not in PASS_PAGES). Both added in module version 0.7.
+ *       HEAPMON_STATS_A_TRAP: NLA_U32, the watch's HEAPMON_A_TRAP (0: none)
+ *       HEAPMON_STATS_A_TRAPS_ARMED: NLA_U32, pages armed now
+ *       HEAPMON_STATS_A_TRAP_HITS: NLA_U64, armed pages touched (each one a
+ *         HEAPMON_EVENT_TRAP event), since the watch began
+ *       HEAPMON_STATS_A_TRAP_LOST: NLA_U64, armed pages that stopped being
+ *         armed without a touch heapmon saw: unmapped, zapped
+ *         (MADV_DONTNEED), swapped out or migrated. All four added in
+ *         module version 0.8.
  *
  * HEAPMON_CMD_REGIONS (dump)
  * --------------------------
@@ -298,6 +325,16 @@
  *     HEAPMON_EVENT_A_KIND: NLA_U32, enum heapmon_event_kind
  *     HEAPMON_EVENT_A_ADDR, HEAPMON_EVENT_A_LEN: NLA_U64
  *     HEAPMON_EVENT_A_OLD_ADDR: NLA_U64, mremap only: where it was
+ *     HEAPMON_EVENT_TRAP only (module version 0.8), the touch of an armed
+ *     page (ADDR its page, LEN the page size, TIME_NS when it faulted):
+ *       HEAPMON_EVENT_A_IP: NLA_U64, the user instruction pointer: the
+ *         touching instruction, or the system call's for a touch by the
+ *         kernel on the process's behalf (HEAPMON_TRAP_F_KERNEL)
+ *       HEAPMON_EVENT_A_TID: NLA_U32, the thread, in the target's own PID
+ *         namespace
+ *       HEAPMON_EVENT_A_IDLE: NLA_U32, periods the page had been idle when
+ *         it was touched (as its record counts them)
+ *       HEAPMON_EVENT_A_TRAP_FLAGS: NLA_U32, HEAPMON_TRAP_F_*
  *   Events are batched and sent from process context shortly after they
  *   happen, only while someone listens. Consecutive first-touch faults on
  *   adjacent pages are merged into one event whose LEN covers them all.
@@ -318,6 +355,11 @@
 
 /* HEAPMON_A_REVISIT: at most this many periods between visits of a page table. */
 #define HEAPMON_REVISIT_MAX 64
+
+/* HEAPMON_A_TRAP: at most this many pages armed per target. */
+#define HEAPMON_TRAP_MAX 4096
+/* Pages are armed only once idle for at least this many periods. */
+#define HEAPMON_TRAP_IDLE_MIN 4
 
 #define HEAPMON_CHUNK_PAGES 512
 #define HEAPMON_EVENT_RING 1024
@@ -425,6 +467,7 @@ enum heapmon_attr {
 	HEAPMON_A_SLICE_COUNT,
 	HEAPMON_A_SLICES,
 	HEAPMON_A_REVISIT,
+	HEAPMON_A_TRAP,
 	__HEAPMON_A_LAST
 };
 
@@ -482,6 +525,10 @@ enum heapmon_stats_attr {
 	HEAPMON_STATS_A_SECONDARY_MMU,
 	HEAPMON_STATS_A_REVISIT,
 	HEAPMON_STATS_A_DORMANT_PAGES,
+	HEAPMON_STATS_A_TRAP,
+	HEAPMON_STATS_A_TRAPS_ARMED,
+	HEAPMON_STATS_A_TRAP_HITS,
+	HEAPMON_STATS_A_TRAP_LOST,
 	__HEAPMON_STATS_A_LAST
 };
 
@@ -533,6 +580,7 @@ enum heapmon_event_kind {
 	HEAPMON_EVENT_FAULT,	/* first touch of pages heapmon did not know */
 	HEAPMON_EVENT_EXEC,	/* the target replaced its address space */
 	HEAPMON_EVENT_EXIT,
+	HEAPMON_EVENT_TRAP,	/* an armed page touched (trap mode) */
 	__HEAPMON_EVENT_KIND_LAST
 };
 
@@ -547,10 +595,19 @@ enum heapmon_event_attr {
 	HEAPMON_EVENT_A_ADDR,
 	HEAPMON_EVENT_A_LEN,
 	HEAPMON_EVENT_A_OLD_ADDR,
+	HEAPMON_EVENT_A_IP,
+	HEAPMON_EVENT_A_TID,
+	HEAPMON_EVENT_A_IDLE,
+	HEAPMON_EVENT_A_TRAP_FLAGS,
 	__HEAPMON_EVENT_A_LAST
 };
 
 #define HEAPMON_EVENT_A_MAX (__HEAPMON_EVENT_A_LAST - 1)
+
+enum heapmon_trap_flags {
+	HEAPMON_TRAP_F_WRITE = 1U << 0,		/* the touch was a write */
+	HEAPMON_TRAP_F_KERNEL = 1U << 1,	/* by the kernel, in a system call */
+};
 
 enum heapmon_sample_attr {
 	HEAPMON_SAMPLE_A_UNSPEC,
