@@ -20,7 +20,6 @@
  */
 
 #include <linux/atomic.h>
-#include <linux/hash.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
 #include <linux/mmu_notifier.h>
@@ -86,58 +85,10 @@ void hm_traps_free(struct hm_traps *tr)
 	tr->slot = NULL;
 }
 
-static unsigned int hm_trap_hash(const struct hm_traps *tr, unsigned long addr)
-{
-	return hash_long(addr >> PAGE_SHIFT, BITS_PER_LONG) & tr->mask;
-}
-
-/* Under tr->lock: the slot of addr, or -1. */
-static int hm_trap_find(const struct hm_traps *tr, unsigned long addr)
-{
-	unsigned int i = hm_trap_hash(tr, addr);
-
-	while (tr->slot[i].addr) {
-		if (tr->slot[i].addr == addr)
-			return i;
-		i = (i + 1) & tr->mask;
-	}
-	return -1;
-}
-
-/* Under tr->lock, with room: a free slot for addr (never addr's own). */
-static struct hm_trap_slot *hm_trap_insert(struct hm_traps *tr, unsigned long addr)
-{
-	unsigned int i = hm_trap_hash(tr, addr);
-
-	while (tr->slot[i].addr) {
-		if (tr->slot[i].addr == addr)
-			return NULL;
-		i = (i + 1) & tr->mask;
-	}
-	tr->armed++;
-	return &tr->slot[i];
-}
-
-/*
- * Under tr->lock: empties slot i, moving back the entries after it that
- * would no longer be found (linear probing's deletion, without tombstones).
- */
+/* Under tr->lock: empties slot i. */
 static void hm_trap_delete(struct hm_traps *tr, unsigned int i)
 {
-	unsigned int j = i, k;
-
-	for (;;) {
-		j = (j + 1) & tr->mask;
-		if (!tr->slot[j].addr)
-			break;
-		k = hm_trap_hash(tr, tr->slot[j].addr);
-		/* Leave it if its home lies cyclically in (i, j]. */
-		if (i <= j ? (i < k && k <= j) : (i < k || k <= j))
-			continue;
-		tr->slot[i] = tr->slot[j];
-		i = j;
-	}
-	tr->slot[i].addr = 0;
+	hm_trap_slot_delete(tr->slot, tr->mask, i);
 	tr->armed--;
 	atomic_long_dec(&hm_traps_total);
 }
@@ -214,9 +165,9 @@ bool hm_trap_arm(struct hm_traps *tr, struct vm_area_struct *vma, unsigned long 
 	}
 	/* In the hash before the PTE is armed: the probe looks for both. */
 	raw_spin_lock_irqsave(&tr->lock, flags);
-	s = tr->armed < tr->max ? hm_trap_insert(tr, addr) : NULL;
+	s = tr->armed < tr->max ? hm_trap_slot_insert(tr->slot, tr->mask, addr) : NULL;
 	if (s) {
-		s->addr = addr;
+		tr->armed++;
 		s->idle = idle;
 		s->pass = pass;
 	}
@@ -290,7 +241,7 @@ bool hm_trap_fault(struct hm_traps *tr, struct vm_area_struct *vma, unsigned lon
 
 	addr &= PAGE_MASK;
 	raw_spin_lock_irqsave(&tr->lock, irqflags);
-	i = tr->slot ? hm_trap_find(tr, addr) : -1;
+	i = tr->slot ? hm_trap_slot_find(tr->slot, tr->mask, addr) : -1;
 	/* Not armed any more (unmapped, zapped): a fault of another kind. */
 	if (i >= 0 && hm_trap_pte_armed(vma->vm_mm, addr)) {
 		s = tr->slot[i];

@@ -18,17 +18,13 @@
 #include <linux/spinlock.h>
 #include <linux/types.h>
 
+#include "traphash.h"
+
 struct mm_struct;
 struct netlink_ext_ack;
 struct nlattr;
 struct pt_regs;
 struct vm_area_struct;
-
-struct hm_trap_slot {
-	unsigned long addr;	/* page address, 0 when free */
-	u32 idle;		/* its idle periods when armed */
-	u32 pass;		/* the pass that armed it (low bits) */
-};
 
 struct hm_traps {
 	/* Raw: the fault probe takes it, where a PREEMPT_RT spinlock_t must not be taken. */

@@ -116,6 +116,13 @@ static const struct hm_option sites_opts[] = {
 	{}
 };
 
+static const struct hm_option touches_opts[] = {
+	{ "top", 0, 't', HM_ARG_U32, "N", 0, UINT32_MAX, NULL,
+	  "Show the N instructions that touched the most idle pages (default 20; 0 for all)." },
+	OPT_JSON,
+	{}
+};
+
 static const struct hm_option run_opts[] = {
 	OPT_SAMPLE,
 	OPT_INTERVAL("n"),
@@ -149,6 +156,9 @@ const struct subcommand hm_subcommands[] = {
 	  "PID", false, pages_opts, NULL },
 	{ "events", cmd_events, "Show a target's heap events; --follow for new ones",
 	  "PID", false, events_opts, NULL },
+	{ "touches", cmd_touches,
+	  "Rank the code that touched idle memory, from trap mode's events",
+	  "PID", false, touches_opts, NULL },
 	{ "history", cmd_history, "Show a target's pass summaries over hours and days, with cold growth",
 	  "PID", false, history_opts, NULL },
 	{ "leaks", cmd_leaks, "Rank leak suspects: memory left cold and growing, per call site",

@@ -11,6 +11,7 @@ int cmd_stats(int argc, char **argv);
 int cmd_regions(int argc, char **argv);
 int cmd_pages(int argc, char **argv);
 int cmd_events(int argc, char **argv);
+int cmd_touches(int argc, char **argv);
 int cmd_history(int argc, char **argv);
 int cmd_leaks(int argc, char **argv);
 int cmd_sites(int argc, char **argv);

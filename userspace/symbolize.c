@@ -160,6 +160,15 @@ void hm_symbolize(struct hm_symbolizer *sym, uint64_t addr, struct hm_frame *f)
 	*f = slot->f;
 }
 
+void hm_symbolize_ip(struct hm_symbolizer *sym, uint64_t ip, struct hm_frame *f)
+{
+	/* Looked up as the return address after it: the instruction itself. */
+	hm_symbolize(sym, ip + 1, f);
+	f->addr = ip;
+	if (f->function)
+		f->offset--;
+}
+
 void hm_symbolizer_close(struct hm_symbolizer *sym)
 {
 	if (!sym)

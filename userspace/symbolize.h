@@ -32,6 +32,8 @@ struct hm_symbolizer *hm_symbolizer_open(pid_t pid, char *err, size_t errlen);
  * that cannot be found are NULL or 0; never fails.
  */
 void hm_symbolize(struct hm_symbolizer *sym, uint64_t addr, struct hm_frame *f);
+/* The same for the instruction at ip itself (a faulting one, not a return address). */
+void hm_symbolize_ip(struct hm_symbolizer *sym, uint64_t ip, struct hm_frame *f);
 void hm_symbolizer_close(struct hm_symbolizer *sym);
 
 #endif

@@ -10,6 +10,8 @@
 #   access; its instruction pointer lies in the function that touched, its
 #   thread is the one that touched, read or write as it was, idle for at
 #   least HEAPMON_TRAP_IDLE_MIN (4) periods;
+# - `touches` ranks the code: read_page read 4 idle pages, write_page wrote
+#   4, named by the symbolizer `sites` uses;
 # - unwatching with pages armed, and unloading heapmon with pages armed,
 #   leave the process's memory intact (every byte checked) and the kernel
 #   quiet (the run's dmesg check);
@@ -71,6 +73,12 @@ expect_eq "every touch by the thread that touched, read or write as it was" \
 	"$(awk '$9 != $5 || ($11 == "true") != ($6 == 1) || $12 != "false" { print }' /tmp/j38 | head -3)" ""
 expect_eq "every touched page idle for at least 4 periods" \
 	"$(awk '$10 < 4 { print $1 ": idle " $10 }' /tmp/j38 | head -3)" ""
+heapmonctl touches $TT --json > /tmp/u38.json
+f() { grep "\"function\":\"$1\"" /tmp/u38.json | head -n 1; }
+expect_eq "touches: read_page read 4 idle pages" \
+	"$(json_field "$(f read_page)" pages) $(json_field "$(f read_page)" reads)" "4 4"
+expect_eq "touches: write_page wrote 4 idle pages" \
+	"$(json_field "$(f write_page)" pages) $(json_field "$(f write_page)" writes)" "4 4"
 hits=$(json_field "$(heapmonctl stats $TT --json)" trap_hits)
 [ "$hits" -ge $TOUCHES ] && hits=ok
 expect_eq "stats counts the touches" "$hits" ok

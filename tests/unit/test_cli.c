@@ -200,7 +200,7 @@ int main(void)
 	check_parse("watch", "--bogus", NULL, EXIT_USAGE, 0,
 		    "heapmonctl: watch: unknown option '--bogus'\n"
 		    "usage: heapmonctl watch PID [-i MS|--interval MS] [-d DURATION|--duration DURATION] "
-		    "[-k|--keep] [-D|--detach] [--flush-tlb] [--no-flush-tlb] [-a K|--adaptive K] [-j|--json]");
+		    "[-k|--keep] [-D|--detach] [--flush-tlb] [--no-flush-tlb] [-a K|--adaptive K] [--trap N] [-j|--json]");
 	check_parse("stats", "-x", NULL, EXIT_USAGE, 0,
 		    "heapmonctl: stats: unknown option '-x'\nusage: heapmonctl stats PID [-j|--json]");
 

@@ -150,7 +150,7 @@ static void test_chunks(void)
 static void test_names(void)
 {
 	static const char *const kinds[] = {
-		"brk_grow", "brk_shrink", "mmap", "munmap", "mremap", "fault", "exec", "exit",
+		"brk_grow", "brk_shrink", "mmap", "munmap", "mremap", "fault", "exec", "exit", "trap",
 	};
 	char name[64];
 	unsigned int i;
