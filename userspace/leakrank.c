@@ -79,6 +79,30 @@ static bool sample_hot(const struct hm_sites_record *r, const struct hm_leak_par
 	return hot;
 }
 
+/*
+ * The latest touch of an idle page of the sample [addr & ~4095, addr + size)
+ * that trap mode caught, or 0.
+ */
+static uint64_t sample_touched(const struct hm_sites_record *r, const struct hm_leak_params *p)
+{
+	uint64_t start = r->addr & ~(HM_PAGE_SIZE - 1), end = r->addr + (r->size ? r->size : 1);
+	size_t lo = 0, hi = p->n_touches;
+	uint64_t last = 0;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (p->touches[mid].addr < start)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (; lo < p->n_touches && p->touches[lo].addr < end; lo++)
+		if (p->touches[lo].time_ns > last)
+			last = p->touches[lo].time_ns;
+	return last;
+}
+
 /* Adds one sample (or page) to its group, allocated (first seen) at t. */
 static void account(struct hm_leak_group *g, const struct hm_leak_window *w, uint64_t t,
 		    uint64_t bytes, bool hot, bool swapped)
@@ -126,6 +150,9 @@ static void judge(struct hm_leak_group *g, const struct hm_leak_window *w)
 		g->reason = HM_LEAK_FEW_SAMPLES;
 	else
 		g->reason = HM_LEAK_SUSPECT;
+	/* Memory that is read after long idleness is in use, however cold it looks. */
+	if (g->reason == HM_LEAK_SUSPECT && g->touched_samples)
+		g->reason = HM_LEAK_READ;
 	g->suspect = g->reason == HM_LEAK_SUSPECT;
 }
 
@@ -199,6 +226,7 @@ int hm_leak_rank_sites(const struct hm_leak_params *p, const struct hm_sites_rec
 	hm_leak_window(p, false, &w);
 	for (i = 0; i < n_recs; i++) {
 		const struct hm_sites_record *r = by_stack[i];
+		uint64_t touch = p->n_touches ? sample_touched(r, p) : 0;
 		bool hot, swapped;
 
 		if (!n || g[n - 1].stack != r->stack)
@@ -207,6 +235,11 @@ int hm_leak_rank_sites(const struct hm_leak_params *p, const struct hm_sites_rec
 		account(&g[n - 1], &w, r->time_ns, r->weight_bytes, hot, swapped);
 		if (r->flags & HM_SITES_REC_SHARED)
 			g[n - 1].shared++;
+		if (touch) {
+			g[n - 1].touched_samples++;
+			if (touch > g[n - 1].last_touch_ns)
+				g[n - 1].last_touch_ns = touch;
+		}
 	}
 	free(by_stack);
 	rank(g, n, &w);
@@ -259,6 +292,7 @@ const char *hm_leak_reason_name(enum hm_leak_reason r)
 		[HM_LEAK_HOT] = "hot",
 		[HM_LEAK_NOT_GROWING] = "not growing",
 		[HM_LEAK_FEW_SAMPLES] = "few samples",
+		[HM_LEAK_READ] = "read now and then",
 	};
 
 	return r < __HM_LEAK_REASONS ? names[r] : "?";
@@ -299,6 +333,12 @@ const char *hm_leak_reason_text(const struct hm_leak_group *g, const struct hm_l
 				 hm_fmt_duration(p->now_ns - w->mid, t1, sizeof(t1)),
 				 hm_fmt_duration(p->now_ns - w->t_hi, t2, sizeof(t2)),
 				 HM_LEAK_MIN_LATE_SAMPLES);
+		break;
+	case HM_LEAK_READ:
+		snprintf(buf, len, "read now and then: %" PRIu64 " of its samples touched again after "
+			 "idling (trap mode), the last %s ago", g->touched_samples,
+			 hm_fmt_duration(p->now_ns > g->last_touch_ns ? p->now_ns - g->last_touch_ns : 0,
+					 t1, sizeof(t1)));
 		break;
 	default:
 		snprintf(buf, len, "?");

@@ -31,11 +31,20 @@
 #define HM_LEAK_MIN_LATE_SAMPLES 2
 #define HM_LEAK_MIN_COLD_SHARE 0.5
 
+/* A trap event: the first touch of a page after it was idle (trap mode). */
+struct hm_leak_touch {
+	uint64_t addr;		/* the page */
+	uint64_t time_ns;	/* CLOCK_BOOTTIME */
+};
+
 struct hm_leak_params {
 	uint64_t now_ns;	/* CLOCK_BOOTTIME, the time the pages describe */
 	uint64_t idle_ns;	/* I: idle at least this long is cold */
 	uint64_t interval_ns;	/* the target's period: idle and age count these */
 	uint64_t history_ns;	/* earliest known history (recording or watch start); 0: unknown */
+	/* Site mode: touches of idle pages, in address order (none without trap mode). */
+	const struct hm_leak_touch *touches;
+	size_t n_touches;
 };
 
 struct hm_leak_window {
@@ -53,6 +62,7 @@ enum hm_leak_reason {
 	HM_LEAK_HOT,		/* cold share below HM_LEAK_MIN_COLD_SHARE */
 	HM_LEAK_NOT_GROWING,	/* no cold bytes in the later half */
 	HM_LEAK_FEW_SAMPLES,	/* fewer than HM_LEAK_MIN_LATE_SAMPLES later-half cold samples */
+	HM_LEAK_READ,		/* would be a suspect, but samples were read after idling (trap mode) */
 	__HM_LEAK_REASONS
 };
 
@@ -70,6 +80,8 @@ struct hm_leak_group {
 	uint64_t samples, cold_samples, late_cold_samples, young_samples;
 	uint64_t shared;		/* samples with HM_SITES_REC_SHARED */
 	uint64_t newest_cold_ns;	/* allocation (first-seen) time of the newest cold sample */
+	uint64_t touched_samples;	/* site mode: samples a trap caught being touched after idling */
+	uint64_t last_touch_ns;		/* the latest such touch */
 	double cold_share;		/* cold / (live - young); 0 when all are young */
 	double growth;			/* cold bytes per minute, later half */
 	bool region;			/* region mode: samples are pages */
@@ -100,7 +112,10 @@ int hm_leak_rank_regions(const struct hm_leak_params *p, const struct hm_region 
 /* Why a group is not a suspect, in words ("hot: 97% of its bytes touched within 10 min"). */
 const char *hm_leak_reason_text(const struct hm_leak_group *g, const struct hm_leak_params *p,
 				const struct hm_leak_window *w, char *buf, size_t len);
-/* A short reason keyword for JSON consumers: "hot", "not growing", "young", "few samples". */
+/*
+ * A short reason keyword for JSON consumers: "hot", "not growing", "young",
+ * "few samples", "read now and then".
+ */
 const char *hm_leak_reason_name(enum hm_leak_reason r);
 
 /* "500 ms", "8 s", "10 min", "1 h 30 min", "2 d": for humans. */

@@ -48,6 +48,7 @@ struct leaks {
 	struct hm_array pages;		/* struct hm_page, address order */
 	struct hm_array regions;	/* struct hm_region, region mode */
 	struct hm_array history;	/* struct hm_history_sample, region mode */
+	struct hm_array touches;	/* struct hm_leak_touch, address order (trap mode) */
 	unsigned int cold_bucket;	/* the history's idle bucket for --idle */
 	bool have_growth;		/* growth: target-level cold growth from the history */
 	struct hm_cold_growth growth;
@@ -169,6 +170,45 @@ static int fetch_sample_pages(struct hm_nl *nl, struct leaks *l)
 	return 0;
 }
 
+static int touch_cmp(const void *a, const void *b)
+{
+	const struct hm_leak_touch *x = a, *y = b;
+
+	return x->addr < y->addr ? -1 : x->addr > y->addr;
+}
+
+/*
+ * Trap mode's touches of idle pages, from the events the module holds: a
+ * sample read after idling is in use, not leaked.
+ */
+static int fetch_touches(struct hm_nl *nl, struct leaks *l)
+{
+	struct hm_array events;
+	struct hm_leak_touch *t;
+	const struct hm_event *e;
+	size_t i;
+	int ret;
+
+	hm_array_init(&events, sizeof(struct hm_event));
+	ret = hm_req_events(nl, l->a.pid, 0, &events);
+	for (i = 0; !ret && i < events.n; i++) {
+		e = hm_array_at(&events, i);
+		if (e->kind != HEAPMON_EVENT_TRAP)
+			continue;
+		t = hm_array_push(&l->touches);
+		if (!t)
+			ret = -ENOMEM;
+		else
+			*t = (struct hm_leak_touch){ .addr = e->addr, .time_ns = e->time_ns };
+	}
+	hm_array_free(&events);
+	if (!ret && l->touches.n)
+		qsort(l->touches.items, l->touches.n, l->touches.size, touch_cmp);
+	l->p.touches = l->touches.items;
+	l->p.n_touches = l->touches.n;
+	return ret;
+}
+
 static int region_cmp(const void *a, const void *b)
 {
 	const struct hm_region *x = a, *y = b;
@@ -209,7 +249,8 @@ static int gather(struct leaks *l)
 		return not_watched(l->a.pid);
 	}
 	if (!ret && l->have_sites)
-		ret = fetch_sample_pages(&nl, l);
+		ret = fetch_sample_pages(&nl, l) ?: (ts.stats.trap || ts.stats.trap_hits ?
+						     fetch_touches(&nl, l) : 0);
 	else if (!ret)
 		ret = hm_req_regions(&nl, l->a.pid, &l->regions) ?:
 		      hm_req_pages(&nl, l->a.pid, &(struct hm_page_filter){}, &l->pages) ?:
@@ -317,6 +358,8 @@ static void print_json(const struct leaks *l)
 		json_u64(&j, "young_samples", g->young_samples);
 		if (g->shared)
 			json_u64(&j, "shared", g->shared);
+		if (g->touched_samples)
+			json_u64(&j, "touched_samples", g->touched_samples);
 		json_double(&j, "idle_seconds", (double)l->p.idle_ns / HM_NS_PER_SEC);
 		json_double(&j, "window_seconds", window);
 		if (l->w.short_history)
@@ -546,6 +589,7 @@ int cmd_leaks(int argc, char **argv)
 	hm_array_init(&l.pages, sizeof(struct hm_page));
 	hm_array_init(&l.regions, sizeof(struct hm_region));
 	hm_array_init(&l.history, sizeof(struct hm_history_sample));
+	hm_array_init(&l.touches, sizeof(struct hm_leak_touch));
 	ret = read_sites(&l);
 	if (!ret)
 		ret = gather(&l);
@@ -583,6 +627,7 @@ out:
 		hm_sites_free(&l.sites);
 	hm_array_free(&l.regions);
 	hm_array_free(&l.history);
+	hm_array_free(&l.touches);
 	hm_array_free(&l.pages);
 	return ret;
 }

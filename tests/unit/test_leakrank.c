@@ -256,6 +256,55 @@ static void test_short_history(void)
 }
 
 /*
+ * Trap mode's touches: two sites alike, 4 cold samples each in the later
+ * half (now 100 min, I = 10 min, history from 20 min: mid 55, T_hi 90). A
+ * touch inside one sample of LEAK2 (at 95 min) makes it "read now and then",
+ * not a suspect; a touch on the guard page after a LEAK sample, outside it,
+ * changes nothing.
+ */
+static void test_touches(void)
+{
+	struct hm_leak_params p = { .now_ns = 100 * MIN_NS, .idle_ns = 10 * MIN_NS,
+				    .interval_ns = 1000000000, .history_ns = 20 * MIN_NS };
+	struct hm_leak_touch touches[2];
+	const struct hm_leak_group *l;
+	struct hm_leak_group *g;
+	struct hm_leak_window w;
+	char reason[160];
+	size_t n, rank;
+	int i;
+
+	n_recs = n_pages = 0;
+	next_addr = ARENA;
+	for (i = 0; i < 4; i++) {
+		add_sample(&p, LEAK, 80 + i, 8192, 2, -1, true, 0);
+		add_sample(&p, LEAK2, 80 + i, 8192, 2, -1, true, 0);
+	}
+	/* Sorted by address: the guard page after LEAK's first sample, then LEAK2's second page. */
+	touches[0] = (struct hm_leak_touch){ recs[0].addr + 2 * HM_PAGE_SIZE, 96 * MIN_NS };
+	touches[1] = (struct hm_leak_touch){ recs[1].addr + HM_PAGE_SIZE, 95 * MIN_NS };
+	p.touches = touches;
+	p.n_touches = 2;
+	hm_leak_window(&p, false, &w);
+	if (hm_leak_rank_sites(&p, recs, n_recs, pages, n_pages, &g, &n))
+		return;
+	l = find_stack(g, n, LEAK, &rank);
+	if (l) {
+		UNIT_EQ_INT("touches: a touch outside every sample changes nothing", l->suspect, 1);
+		UNIT_EQ_INT("touches: no touched sample there", l->touched_samples, 0);
+	}
+	l = find_stack(g, n, LEAK2, &rank);
+	if (l) {
+		UNIT_EQ_INT("touches: a site read after idling is no suspect", l->suspect, 0);
+		UNIT_EQ_STR("touches: why", hm_leak_reason_text(l, &p, &w, reason, sizeof(reason)),
+			    "read now and then: 1 of its samples touched again after idling "
+			    "(trap mode), the last 5 min ago");
+		UNIT_EQ_STR("touches: keyword", hm_leak_reason_name(l->reason), "read now and then");
+	}
+	free(g);
+}
+
+/*
  * Region level, 1 s periods (ages reach 68 min 15 s back), I = 5 min, watched
  * since 50 min, now 100 min: T_hi = 95, mid = 72.5 min.
  */
@@ -357,6 +406,7 @@ int main(void)
 {
 	test_sites();
 	test_short_history();
+	test_touches();
 	test_regions();
 	check_fmt(500000000, "500 ms");
 	check_fmt(8 * HM_NS_PER_SEC, "8 s");
