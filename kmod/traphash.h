@@ -21,18 +21,24 @@ static inline unsigned int hm_trap_home(unsigned long addr, unsigned int mask)
 	return (unsigned int)(((u64)(addr >> 12) * 0x9e3779b97f4a7c15ULL) >> 32) & mask;
 }
 
+/* The slot holding addr, or the free slot where its probe ends. */
+static inline unsigned int hm_trap_slot_probe(const struct hm_trap_slot *slot, unsigned int mask,
+					      unsigned long addr)
+{
+	unsigned int i = hm_trap_home(addr, mask);
+
+	while (slot[i].addr && slot[i].addr != addr)
+		i = (i + 1) & mask;
+	return i;
+}
+
 /* The slot holding addr, or -1. */
 static inline int hm_trap_slot_find(const struct hm_trap_slot *slot, unsigned int mask,
 				    unsigned long addr)
 {
-	unsigned int i = hm_trap_home(addr, mask);
+	unsigned int i = hm_trap_slot_probe(slot, mask, addr);
 
-	while (slot[i].addr) {
-		if (slot[i].addr == addr)
-			return i;
-		i = (i + 1) & mask;
-	}
-	return -1;
+	return slot[i].addr ? (int)i : -1;
 }
 
 /*
@@ -42,13 +48,10 @@ static inline int hm_trap_slot_find(const struct hm_trap_slot *slot, unsigned in
 static inline struct hm_trap_slot *hm_trap_slot_insert(struct hm_trap_slot *slot, unsigned int mask,
 						       unsigned long addr)
 {
-	unsigned int i = hm_trap_home(addr, mask);
+	unsigned int i = hm_trap_slot_probe(slot, mask, addr);
 
-	while (slot[i].addr) {
-		if (slot[i].addr == addr)
-			return NULL;
-		i = (i + 1) & mask;
-	}
+	if (slot[i].addr)
+		return NULL;
 	slot[i].addr = addr;
 	return &slot[i];
 }
