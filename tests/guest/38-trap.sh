@@ -76,6 +76,8 @@ expect_eq "every touch by the thread that touched, read or write as it was" \
 	"$(awk '$9 != $5 || ($11 == "true") != ($6 == 1) || $12 != "false" { print }' /tmp/j38 | head -3)" ""
 expect_eq "every touched page idle for at least 4 periods" \
 	"$(awk '$10 < 4 { print $1 ": idle " $10 }' /tmp/j38 | head -3)" ""
+echo "# heapmonctl touches $TT:"
+heapmonctl touches $TT 2>&1 | sed 's/^/# /'
 heapmonctl touches $TT --json > /tmp/u38.json
 f() { grep "\"function\":\"$1\"" /tmp/u38.json | head -n 1; }
 expect_eq "touches: read_page read 4 idle pages" \
