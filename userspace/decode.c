@@ -415,6 +415,31 @@ int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 	return 0;
 }
 
+/* Appends the string literal s. */
+#define PUT_LITERAL(p, s) ((p) = (char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
+
+char *hm_json_page(char *out, const struct hm_page *p)
+{
+	char *o = out;
+
+	PUT_LITERAL(o, "{\"addr\":\"0x");
+	o = json_fmt_hex(o, p->addr);
+	PUT_LITERAL(o, "\",\"addr_int\":");
+	o = json_fmt_u64(o, p->addr);
+	PUT_LITERAL(o, ",\"size\":");
+	o = json_fmt_u64(o, p->size);
+	PUT_LITERAL(o, ",\"touched\":");
+	o = json_fmt_u64(o, HEAPMON_REC_TOUCHED(p->rec));
+	PUT_LITERAL(o, ",\"idle\":");
+	o = json_fmt_u64(o, HEAPMON_REC_IDLE_PERIODS(p->rec));
+	PUT_LITERAL(o, ",\"age\":");
+	o = json_fmt_u64(o, HEAPMON_REC_AGE_PERIODS(p->rec));
+	if (p->swapped)
+		PUT_LITERAL(o, ",\"swapped\":true");
+	PUT_LITERAL(o, "}\n");
+	return o;
+}
+
 /*
  * Whether /proc shows the PIDs of our own PID namespace: not when it was
  * mounted by another (nsenter -p, unshare -p without a /proc of its own).

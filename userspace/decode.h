@@ -166,6 +166,14 @@ void hm_json_region(struct json *j, const struct hm_region *reg);
 void hm_json_region_fields(struct json *j, const struct hm_region *reg);
 void hm_json_event(struct json *j, const struct hm_event *e);
 
+/*
+ * A page as pages --json prints it, the line and its newline written at out
+ * by hand: the bytes the json_* calls would write, for millions of pages.
+ * Returns the end; a line takes at most HM_JSON_PAGE_MAX bytes.
+ */
+#define HM_JSON_PAGE_MAX 160
+char *hm_json_page(char *out, const struct hm_page *p);
+
 /* The PID STATE INTERVAL table of st's targets. */
 void hm_print_targets(const struct hm_status *st);
 /*
