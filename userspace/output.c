@@ -116,10 +116,15 @@ static void fmt_u32_digits(char *end, uint32_t val, unsigned int n)
 
 static char *fmt_u32(char *out, uint32_t val)
 {
-	unsigned int n = 1 + (val >= 10) + (val >= 100) + (val >= 1000) + (val >= 10000) +
-			 (val >= 100000) + (val >= 1000000) + (val >= 10000000) +
-			 (val >= 100000000) + (val >= 1000000000);
+	unsigned int n;
 
+	/* Most of a page's counts: one digit. */
+	if (val < 10) {
+		*out = (char)('0' + val);
+		return out + 1;
+	}
+	n = 2 + (val >= 100) + (val >= 1000) + (val >= 10000) + (val >= 100000) +
+	    (val >= 1000000) + (val >= 10000000) + (val >= 100000000) + (val >= 1000000000);
 	fmt_u32_digits(out + n, val, n);
 	return out + n;
 }
