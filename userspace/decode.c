@@ -420,14 +420,53 @@ int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 /* Appends the string literal s. */
 #define PUT_LITERAL(p, s) ((p) = (char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
 
-char *hm_json_page(char *out, const struct hm_page *p)
+void hm_json_page_init(struct hm_json_page_cache *c)
+{
+	c->hex_high = 0;
+	c->dec_high = 0;
+}
+
+/*
+ * addr in hex: the digits of addr >> 16 as cached, then four more. An
+ * address below 64 KiB has no leading part, and none is cached for it.
+ */
+static char *page_hex(char *out, uint64_t addr, struct hm_json_page_cache *c)
+{
+	uint64_t high = addr >> 16;
+
+	if (!high)
+		return json_fmt_hex(out, addr);
+	if (high != c->hex_high) {
+		c->hex_len = (unsigned int)(json_fmt_hex(c->hex, high) - c->hex);
+		c->hex_high = high;
+	}
+	memcpy(out, c->hex, c->hex_len);
+	return json_fmt_hex_width(out + c->hex_len, addr & 0xffff, 4);
+}
+
+/* addr in decimal: the digits of addr / 10^8 as cached, then eight more. */
+static char *page_dec(char *out, uint64_t addr, struct hm_json_page_cache *c)
+{
+	uint64_t high = addr / 100000000;
+
+	if (!high)
+		return json_fmt_u64(out, addr);
+	if (high != c->dec_high) {
+		c->dec_len = (unsigned int)(json_fmt_u64(c->dec, high) - c->dec);
+		c->dec_high = high;
+	}
+	memcpy(out, c->dec, c->dec_len);
+	return json_fmt_u32_width(out + c->dec_len, (uint32_t)(addr % 100000000), 8);
+}
+
+char *hm_json_page(char *out, const struct hm_page *p, struct hm_json_page_cache *c)
 {
 	char *o = out;
 
 	PUT_LITERAL(o, "{\"addr\":\"0x");
-	o = json_fmt_hex(o, p->addr);
+	o = page_hex(o, p->addr, c);
 	PUT_LITERAL(o, "\",\"addr_int\":");
-	o = json_fmt_u64(o, p->addr);
+	o = page_dec(o, p->addr, c);
 	/* Every page but a huge one: its size as a literal too. */
 	if (p->size == HM_PAGE_SIZE) {
 		PUT_LITERAL(o, ",\"size\":4096");

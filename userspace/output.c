@@ -102,16 +102,18 @@ static const char digit_pairs[] =
 	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
 	"8081828384858687888990919293949596979899";
 
-/* The n lowest decimal digits of val, the last at end - 1. */
-static void fmt_u32_digits(char *end, uint32_t val, unsigned int n)
+char *json_fmt_u32_width(char *out, uint32_t val, unsigned int n)
 {
+	char *end = out + n, *p = end;
+
 	for (; n >= 2; n -= 2) {
-		end -= 2;
-		memcpy(end, &digit_pairs[val % 100 * 2], 2);
+		p -= 2;
+		memcpy(p, &digit_pairs[val % 100 * 2], 2);
 		val /= 100;
 	}
 	if (n)
-		end[-1] = (char)('0' + val % 10);
+		p[-1] = (char)('0' + val % 10);
+	return end;
 }
 
 static char *fmt_u32(char *out, uint32_t val)
@@ -125,8 +127,7 @@ static char *fmt_u32(char *out, uint32_t val)
 	}
 	n = 2 + (val >= 100) + (val >= 1000) + (val >= 10000) + (val >= 100000) +
 	    (val >= 1000000) + (val >= 10000000) + (val >= 100000000) + (val >= 1000000000);
-	fmt_u32_digits(out + n, val, n);
-	return out + n;
+	return json_fmt_u32_width(out, val, n);
 }
 
 char *json_fmt_u64(char *out, uint64_t val)
@@ -134,22 +135,25 @@ char *json_fmt_u64(char *out, uint64_t val)
 	if (val <= UINT32_MAX)
 		return fmt_u32(out, (uint32_t)val);
 	out = json_fmt_u64(out, val / 100000000);
-	fmt_u32_digits(out + 8, (uint32_t)(val % 100000000), 8);
-	return out + 8;
+	return json_fmt_u32_width(out, (uint32_t)(val % 100000000), 8);
+}
+
+char *json_fmt_hex_width(char *out, uint64_t val, unsigned int n)
+{
+	static const char digits[] = "0123456789abcdef";
+	char *p = out + n;
+
+	while (p > out) {
+		*--p = digits[val & 0xf];
+		val >>= 4;
+	}
+	return out + n;
 }
 
 char *json_fmt_hex(char *out, uint64_t val)
 {
-	static const char digits[] = "0123456789abcdef";
 	/* Significant nibbles; 0 has one. */
-	unsigned int n = (64 - __builtin_clzll(val | 1) + 3) / 4;
-	char *p = out + n;
-
-	do {
-		*--p = digits[val & 0xf];
-		val >>= 4;
-	} while (p > out);
-	return out + n;
+	return json_fmt_hex_width(out, val, (64 - __builtin_clzll(val | 1) + 3) / 4);
 }
 
 static void json_put_u64(struct json *j, uint64_t val)

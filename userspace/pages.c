@@ -25,15 +25,17 @@ struct pages_args {
 static void print_json(const struct hm_array *pages)
 {
 	static char buf[1 << 16];
+	struct hm_json_page_cache c;
 	char *p = buf;
 	size_t i;
 
+	hm_json_page_init(&c);
 	for (i = 0; i < pages->n; i++) {
 		if (p > buf + sizeof(buf) - HM_JSON_PAGE_MAX) {
 			fwrite(buf, 1, (size_t)(p - buf), stdout);
 			p = buf;
 		}
-		p = hm_json_page(p, hm_array_at(pages, i));
+		p = hm_json_page(p, hm_array_at(pages, i), &c);
 	}
 	fwrite(buf, 1, (size_t)(p - buf), stdout);
 	fflush(stdout);
