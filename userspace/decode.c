@@ -327,21 +327,21 @@ int hm_decode_event(struct nlattr *nla, struct hm_event *e)
 	return 0;
 }
 
-/* Bit i of the chunk's bitmap: little-endian u64 words, whatever the host. */
-static bool chunk_bit(const unsigned char *bitmap, unsigned int i)
+#define CHUNK_WORDS (HEAPMON_CHUNK_PAGES / 64)
+
+/*
+ * A chunk's bitmap as host-order words (it comes as little-endian u64 words,
+ * whatever the host), so that a page's bit is found a word at a time.
+ */
+static unsigned int chunk_words(const unsigned char *bitmap, uint64_t *words)
 {
-	uint64_t word;
+	unsigned int k, n = 0;
 
-	memcpy(&word, bitmap + i / 64 * sizeof(word), sizeof(word));
-	return le64toh(word) >> (i % 64) & 1;
-}
-
-static unsigned int chunk_weight(const unsigned char *bitmap)
-{
-	unsigned int i, n = 0;
-
-	for (i = 0; i < HEAPMON_CHUNK_PAGES; i++)
-		n += chunk_bit(bitmap, i);
+	for (k = 0; k < CHUNK_WORDS; k++) {
+		memcpy(&words[k], bitmap + k * sizeof(*words), sizeof(*words));
+		words[k] = le64toh(words[k]);
+		n += (unsigned int)__builtin_popcountll(words[k]);
+	}
 	return n;
 }
 
@@ -386,8 +386,9 @@ int hm_decode_slices(struct nlattr *const *tb, unsigned int n, struct hm_heat_sl
 int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 {
 	struct nlattr *tb[HEAPMON_CHUNK_A_MAX + 1];
-	const unsigned char *bitmap, *recs, *swapped = NULL;
-	unsigned int i, n = 0;
+	uint64_t bits[CHUNK_WORDS], swapped[CHUNK_WORDS] = {}, word;
+	const unsigned char *recs;
+	unsigned int i, k, n = 0, weight;
 	uint32_t flags = 0;
 	uint64_t addr;
 	uint32_t rec;
@@ -400,37 +401,107 @@ int hm_decode_chunk(struct nlattr *nla, hm_page_cb cb, void *arg)
 	addr = nla_get_u64(tb[HEAPMON_CHUNK_A_ADDR]);
 	if (tb[HEAPMON_CHUNK_A_FLAGS])
 		flags = nla_get_u32(tb[HEAPMON_CHUNK_A_FLAGS]);
-	bitmap = nla_data(tb[HEAPMON_CHUNK_A_BITMAP]);
+	weight = chunk_words(nla_data(tb[HEAPMON_CHUNK_A_BITMAP]), bits);
 	recs = nla_data(tb[HEAPMON_CHUNK_A_RECORDS]);
-	if ((size_t)nla_len(tb[HEAPMON_CHUNK_A_RECORDS]) != chunk_weight(bitmap) * sizeof(rec))
+	if ((size_t)nla_len(tb[HEAPMON_CHUNK_A_RECORDS]) != weight * sizeof(rec))
 		return -EBADMSG;
 	/* Swapped pages are reported ones, and never huge. */
 	if (tb[HEAPMON_CHUNK_A_SWAPPED]) {
-		swapped = nla_data(tb[HEAPMON_CHUNK_A_SWAPPED]);
 		if (flags & HEAPMON_CHUNK_F_HUGE)
 			return -EBADMSG;
-		for (i = 0; i < HEAPMON_CHUNK_PAGES; i++)
-			if (chunk_bit(swapped, i) && !chunk_bit(bitmap, i))
+		chunk_words(nla_data(tb[HEAPMON_CHUNK_A_SWAPPED]), swapped);
+		for (k = 0; k < CHUNK_WORDS; k++)
+			if (swapped[k] & ~bits[k])
 				return -EBADMSG;
 	}
 	if (flags & HEAPMON_CHUNK_F_HUGE) {
-		if (!chunk_bit(bitmap, 0))
-			return chunk_weight(bitmap) ? -EBADMSG : 0;
-		if (chunk_weight(bitmap) != 1)
+		if (!(bits[0] & 1))
+			return weight ? -EBADMSG : 0;
+		if (weight != 1)
 			return -EBADMSG;
 		memcpy(&rec, recs, sizeof(rec));
 		return cb(addr, HM_HUGE_PAGE_SIZE, rec, false, arg);
 	}
-	for (i = 0; i < HEAPMON_CHUNK_PAGES; i++) {
-		if (!chunk_bit(bitmap, i))
-			continue;
-		memcpy(&rec, recs + n++ * sizeof(rec), sizeof(rec));
-		ret = cb(addr + i * HM_PAGE_SIZE, HM_PAGE_SIZE, rec,
-			 swapped && chunk_bit(swapped, i), arg);
-		if (ret < 0)
-			return ret;
+	for (k = 0; k < CHUNK_WORDS; k++) {
+		for (word = bits[k]; word; word &= word - 1) {
+			i = k * 64 + (unsigned int)__builtin_ctzll(word);
+			memcpy(&rec, recs + n++ * sizeof(rec), sizeof(rec));
+			ret = cb(addr + i * HM_PAGE_SIZE, HM_PAGE_SIZE, rec,
+				 swapped[k] >> (i % 64) & 1, arg);
+			if (ret < 0)
+				return ret;
+		}
 	}
 	return 0;
+}
+
+/* Appends the string literal s. */
+#define PUT_LITERAL(p, s) ((p) = (char *)memcpy((p), (s), sizeof(s) - 1) + sizeof(s) - 1)
+
+void hm_json_page_init(struct hm_json_page_cache *c)
+{
+	c->hex_high = 0;
+	c->dec_high = 0;
+}
+
+/*
+ * addr in hex: the digits of addr >> 16 as cached, then four more. An
+ * address below 64 KiB has no leading part, and none is cached for it.
+ */
+static char *page_hex(char *out, uint64_t addr, struct hm_json_page_cache *c)
+{
+	uint64_t high = addr >> 16;
+
+	if (!high)
+		return json_fmt_hex(out, addr);
+	if (high != c->hex_high) {
+		c->hex_len = (unsigned int)(json_fmt_hex(c->hex, high) - c->hex);
+		c->hex_high = high;
+	}
+	memcpy(out, c->hex, c->hex_len);
+	return json_fmt_hex_width(out + c->hex_len, addr & 0xffff, 4);
+}
+
+/* addr in decimal: the digits of addr / 10^8 as cached, then eight more. */
+static char *page_dec(char *out, uint64_t addr, struct hm_json_page_cache *c)
+{
+	uint64_t high = addr / 100000000;
+
+	if (!high)
+		return json_fmt_u64(out, addr);
+	if (high != c->dec_high) {
+		c->dec_len = (unsigned int)(json_fmt_u64(c->dec, high) - c->dec);
+		c->dec_high = high;
+	}
+	memcpy(out, c->dec, c->dec_len);
+	return json_fmt_u32_width(out + c->dec_len, (uint32_t)(addr % 100000000), 8);
+}
+
+char *hm_json_page(char *out, const struct hm_page *p, struct hm_json_page_cache *c)
+{
+	char *o = out;
+
+	PUT_LITERAL(o, "{\"addr\":\"0x");
+	o = page_hex(o, p->addr, c);
+	PUT_LITERAL(o, "\",\"addr_int\":");
+	o = page_dec(o, p->addr, c);
+	/* Every page but a huge one: its size as a literal too. */
+	if (p->size == HM_PAGE_SIZE) {
+		PUT_LITERAL(o, ",\"size\":4096");
+	} else {
+		PUT_LITERAL(o, ",\"size\":");
+		o = json_fmt_u64(o, p->size);
+	}
+	PUT_LITERAL(o, ",\"touched\":");
+	o = json_fmt_u64(o, HEAPMON_REC_TOUCHED(p->rec));
+	PUT_LITERAL(o, ",\"idle\":");
+	o = json_fmt_u64(o, HEAPMON_REC_IDLE_PERIODS(p->rec));
+	PUT_LITERAL(o, ",\"age\":");
+	o = json_fmt_u64(o, HEAPMON_REC_AGE_PERIODS(p->rec));
+	if (p->swapped)
+		PUT_LITERAL(o, ",\"swapped\":true");
+	PUT_LITERAL(o, "}\n");
+	return o;
 }
 
 /*

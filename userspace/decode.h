@@ -175,6 +175,25 @@ void hm_json_region(struct json *j, const struct hm_region *reg);
 void hm_json_region_fields(struct json *j, const struct hm_region *reg);
 void hm_json_event(struct json *j, const struct hm_event *e);
 
+/*
+ * A page as pages --json prints it, the line and its newline written at out
+ * by hand: the bytes the json_* calls would write, for millions of pages.
+ * Returns the end; a line takes at most HM_JSON_PAGE_MAX bytes.
+ *
+ * Pages in a row share the leading digits of their address: c keeps them
+ * from one line to the next (hm_json_page_init() before the first).
+ */
+#define HM_JSON_PAGE_MAX 160
+struct hm_json_page_cache {
+	uint64_t hex_high;	/* addr >> 16 that hex holds, 0 for none */
+	uint64_t dec_high;	/* addr / 10^8 that dec holds, 0 for none */
+	unsigned int hex_len, dec_len;
+	char hex[JSON_HEX_CHARS];
+	char dec[JSON_U64_CHARS];
+};
+void hm_json_page_init(struct hm_json_page_cache *c);
+char *hm_json_page(char *out, const struct hm_page *p, struct hm_json_page_cache *c);
+
 /* The PID STATE INTERVAL table of st's targets. */
 void hm_print_targets(const struct hm_status *st);
 /*

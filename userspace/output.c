@@ -93,27 +93,74 @@ static void json_string_body(struct json *j, const char *s)
 }
 
 /*
- * val in base 10 or 16, written backwards from end; returns its first digit.
  * Numbers are most of a pages dump's output: printf's parsing of its format
- * cost more than the rest of a record.
+ * cost more than the rest of a record. Decimal goes two digits a step, in
+ * 32-bit arithmetic (8 digits at a time past it), straight to out.
  */
-static char *json_digits(char *end, uint64_t val, unsigned int base)
+static const char digit_pairs[] =
+	"00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+	"40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+	"8081828384858687888990919293949596979899";
+
+char *json_fmt_u32_width(char *out, uint32_t val, unsigned int n)
+{
+	char *end = out + n, *p = end;
+
+	for (; n >= 2; n -= 2) {
+		p -= 2;
+		memcpy(p, &digit_pairs[val % 100 * 2], 2);
+		val /= 100;
+	}
+	if (n)
+		p[-1] = (char)('0' + val % 10);
+	return end;
+}
+
+static char *fmt_u32(char *out, uint32_t val)
+{
+	unsigned int n;
+
+	/* Most of a page's counts: one digit. */
+	if (val < 10) {
+		*out = (char)('0' + val);
+		return out + 1;
+	}
+	n = 2 + (val >= 100) + (val >= 1000) + (val >= 10000) + (val >= 100000) +
+	    (val >= 1000000) + (val >= 10000000) + (val >= 100000000) + (val >= 1000000000);
+	return json_fmt_u32_width(out, val, n);
+}
+
+char *json_fmt_u64(char *out, uint64_t val)
+{
+	if (val <= UINT32_MAX)
+		return fmt_u32(out, (uint32_t)val);
+	out = json_fmt_u64(out, val / 100000000);
+	return json_fmt_u32_width(out, (uint32_t)(val % 100000000), 8);
+}
+
+char *json_fmt_hex_width(char *out, uint64_t val, unsigned int n)
 {
 	static const char digits[] = "0123456789abcdef";
-	char *p = end;
+	char *p = out + n;
 
-	do {
-		*--p = digits[val % base];
-		val /= base;
-	} while (val);
-	return p;
+	while (p > out) {
+		*--p = digits[val & 0xf];
+		val >>= 4;
+	}
+	return out + n;
+}
+
+char *json_fmt_hex(char *out, uint64_t val)
+{
+	/* Significant nibbles; 0 has one. */
+	return json_fmt_hex_width(out, val, (64 - __builtin_clzll(val | 1) + 3) / 4);
 }
 
 static void json_put_u64(struct json *j, uint64_t val)
 {
-	char buf[24], *end = buf + sizeof(buf), *p = json_digits(end, val, 10);
+	char buf[JSON_U64_CHARS];
 
-	json_write(j, p, (size_t)(end - p));
+	json_write(j, buf, (size_t)(json_fmt_u64(buf, val) - buf));
 }
 
 /* Separator and key before a value; key is NULL inside arrays. */
@@ -192,14 +239,11 @@ void json_bool(struct json *j, const char *key, bool val)
 
 void json_hex(struct json *j, const char *key, uint64_t val)
 {
-	char buf[24], *end = buf + sizeof(buf), *p = json_digits(end - 1, val, 16);
+	char buf[JSON_HEX_CHARS + 4] = "\"0x", *end = json_fmt_hex(buf + 3, val);
 
-	*--p = 'x';
-	*--p = '0';
-	*--p = '"';
-	end[-1] = '"';
+	*end++ = '"';
 	json_prefix(j, key);
-	json_write(j, p, (size_t)(end - p));
+	json_write(j, buf, (size_t)(end - buf));
 	/* Its integer twin, for programs: "addr":"0x7f..","addr_int":1403... */
 	if (key) {
 		json_puts(j, ",\"");

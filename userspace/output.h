@@ -44,6 +44,20 @@ void json_end_line(struct json *j);
 /* The same without flushing, for outputs of millions of lines. */
 void json_newline(struct json *j);
 
+/*
+ * Digits written into a buffer of the caller's, as json_u64() and json_hex()
+ * write them (hex: lowercase, without "0x"), for lines of millions built by
+ * hand; each returns the end of what it wrote, at most JSON_U64_CHARS or
+ * JSON_HEX_CHARS bytes.
+ */
+#define JSON_U64_CHARS 20
+#define JSON_HEX_CHARS 16
+char *json_fmt_u64(char *out, uint64_t val);
+char *json_fmt_hex(char *out, uint64_t val);
+/* The n lowest digits of val, with leading zeroes: n at most 10, or 16 in hex. */
+char *json_fmt_u32_width(char *out, uint32_t val, unsigned int n);
+char *json_fmt_hex_width(char *out, uint64_t val, unsigned int n);
+
 /* "12.5 MiB"; buf must hold at least 16 bytes. */
 const char *fmt_bytes(uint64_t bytes, char *buf, size_t len);
 

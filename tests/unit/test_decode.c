@@ -326,8 +326,99 @@ static void test_slices(void)
 	}
 }
 
+/* A page's line as the json_* calls write it: what hm_json_page() must match. */
+static void page_by_json(struct json *j, const struct hm_page *p)
+{
+	json_object_begin(j, NULL);
+	json_hex(j, "addr", p->addr);
+	json_u64(j, "size", p->size);
+	json_u64(j, "touched", HEAPMON_REC_TOUCHED(p->rec));
+	json_u64(j, "idle", HEAPMON_REC_IDLE_PERIODS(p->rec));
+	json_u64(j, "age", HEAPMON_REC_AGE_PERIODS(p->rec));
+	if (p->swapped)
+		json_bool(j, "swapped", true);
+	json_object_end(j);
+	json_newline(j);
+}
+
+/* hm_json_page() with cache c against page_by_json() for p; 1 when the bytes agree. */
+static int page_line_same(const struct hm_page *p, struct hm_json_page_cache *c)
+{
+	static char want[4096];
+	char got[HM_JSON_PAGE_MAX + 1], *end;
+	FILE *f = fmemopen(want, sizeof(want), "w");
+	struct json j;
+
+	json_init(&j, f);
+	page_by_json(&j, p);
+	fclose(f);
+	end = hm_json_page(got, p, c);
+	*end = '\0';
+	return end - got <= HM_JSON_PAGE_MAX && !strcmp(got, want);
+}
+
+static void test_page_json(void)
+{
+	static const uint32_t recs[] = {
+		0, REC(1, 0, 0), REC(255, 2047, 2047), REC(7, 2048, 2049), REC(0, 4095, 4095),
+		0xffffffff, REC(100, 999, 10),
+	};
+	static const uint64_t addrs[] = { 0, 4096, 0x4a9000, BASE, 0x7ffffffff000ULL, UINT64_MAX };
+	/* Where the cached leading digits change: 64 KiB, 10^8, 2^32 and more. */
+	static const uint64_t runs[] = {
+		0, 0xf000, 100000000 - 0x8000, 0xfffff000, 0x7ffffff00000ULL, 1000000000000 - 0x9000,
+		UINT64_MAX - 0x20000,
+	};
+	struct hm_json_page_cache c;
+	struct hm_page p = {};
+	unsigned int a, r, ok = 1;
+	char line[HM_JSON_PAGE_MAX + 1];
+
+	p = (struct hm_page){ .addr = BASE + 4096, .size = HM_PAGE_SIZE, .rec = REC(3, 1, 600),
+			      .swapped = 1 };
+	hm_json_page_init(&c);
+	*hm_json_page(line, &p, &c) = '\0';
+	UNIT_EQ_STR("page line: a swapped-out page", line,
+		    "{\"addr\":\"0x7f0000001000\",\"addr_int\":139637976731648,\"size\":4096,"
+		    "\"touched\":3,\"idle\":1,\"age\":600,\"swapped\":true}\n");
+	for (a = 0; a < sizeof(addrs) / sizeof(addrs[0]); a++) {
+		for (r = 0; r < sizeof(recs) / sizeof(recs[0]); r++) {
+			p.addr = addrs[a];
+			p.rec = recs[r];
+			p.size = HM_PAGE_SIZE;
+			p.swapped = 0;
+			hm_json_page_init(&c);
+			ok &= page_line_same(&p, &c);
+			p.swapped = 1;
+			ok &= page_line_same(&p, &c);
+			p.swapped = 0;
+			p.size = HM_HUGE_PAGE_SIZE;
+			ok &= page_line_same(&p, &c);
+		}
+	}
+	UNIT_EQ_INT("page line: the json_* calls' bytes, small, huge and swapped, at the extremes",
+		    ok, 1);
+	/* Runs of pages through one cache, across its seams, forwards and back. */
+	ok = 1;
+	hm_json_page_init(&c);
+	p = (struct hm_page){ .size = HM_PAGE_SIZE, .rec = REC(1, 2, 3) };
+	for (a = 0; a < sizeof(runs) / sizeof(runs[0]); a++) {
+		for (r = 0; r < 64; r++) {
+			p.addr = runs[a] + r * HM_PAGE_SIZE;
+			ok &= page_line_same(&p, &c);
+		}
+		for (r = 64; r-- > 0;) {
+			p.addr = runs[a] + r * HM_PAGE_SIZE;
+			ok &= page_line_same(&p, &c);
+		}
+	}
+	UNIT_EQ_INT("page line: runs of pages with their leading digits kept, the same bytes",
+		    ok, 1);
+}
+
 int main(void)
 {
+	test_page_json();
 	test_slices();
 	test_chunks();
 	test_names();

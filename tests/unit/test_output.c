@@ -109,6 +109,50 @@ static int long_line(void)
 	return ok;
 }
 
+/*
+ * json_fmt_u64() and json_fmt_hex() against printf, at every digit count's
+ * ends and the 32-bit and 8-digit seams: 1 if all agree.
+ */
+static int fmt_digits_as_printf(void)
+{
+	char got[JSON_U64_CHARS + 1], want[32];
+	uint64_t v, p, vals[8];
+	int i, k, ok = 1;
+
+	for (i = 0, p = 1; i < 64; i++, p <<= 1) {
+		vals[0] = p;
+		vals[1] = p - 1;
+		vals[2] = p + 1;
+		vals[3] = i < 20 ? (uint64_t)1e19 / (p % 19 + 1) : p * 3;
+		for (k = 0; k < 4; k++) {
+			v = vals[k];
+			*json_fmt_u64(got, v) = '\0';
+			snprintf(want, sizeof(want), "%" PRIu64, v);
+			ok &= !strcmp(got, want);
+			*json_fmt_hex(got, v) = '\0';
+			snprintf(want, sizeof(want), "%" PRIx64, v);
+			ok &= !strcmp(got, want);
+		}
+	}
+	for (i = 0, p = 1; i < 20; i++, p *= 10) {
+		vals[0] = p;
+		vals[1] = p - 1;
+		vals[2] = p + 1;
+		vals[3] = p * 9 + (p - 1);
+		vals[4] = UINT64_MAX - p;
+		vals[5] = UINT32_MAX + p;
+		vals[6] = p * 100000000 + 1;
+		vals[7] = p * 99999999;
+		for (k = 0; k < 8; k++) {
+			v = vals[k];
+			*json_fmt_u64(got, v) = '\0';
+			snprintf(want, sizeof(want), "%" PRIu64, v);
+			ok &= !strcmp(got, want);
+		}
+	}
+	return ok;
+}
+
 int main(void)
 {
 	char buf[32];
@@ -124,6 +168,7 @@ int main(void)
 		    "\"smax\":9223372036854775807,\"h0\":\"0x0\",\"h0_int\":0,"
 		    "\"hmax\":\"0xffffffffffffffff\",\"hmax_int\":18446744073709551615,\"d\":-2.5000}\n");
 	UNIT_EQ_INT("json line three times the writer's buffer, as printf writes it", long_line(), 1);
+	UNIT_EQ_INT("decimal and hex digits by hand, as printf writes them", fmt_digits_as_printf(), 1);
 	UNIT_EQ_STR("bytes below 1 KiB", fmt_bytes(1000, buf, sizeof(buf)), "1000 B");
 	UNIT_EQ_STR("bytes in KiB", fmt_bytes(4096, buf, sizeof(buf)), "4.0 KiB");
 	UNIT_EQ_STR("bytes in MiB", fmt_bytes(3 << 20 | 1 << 19, buf, sizeof(buf)), "3.5 MiB");
