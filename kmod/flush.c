@@ -202,6 +202,13 @@ u64 hm_flush_request(struct mm_struct *mm)
  * A pass begins: true (and counted in stale_passes) if the round seq its
  * target's last pass asked for (hm_flush_request()) is still to come.
  */
+void hm_flush_mm_now(struct mm_struct *mm)
+{
+	/* As hm_flush_request() says: the mask, or the tlb_gen a CPU checks on its way back. */
+	hm_mm_tlb_gen_bump(mm);
+	on_each_cpu_mask(mm_cpumask(mm), hm_flush_tlb_local, NULL, true);
+}
+
 bool hm_flush_begin_pass(u64 seq)
 {
 	if (!seq || atomic64_read_acquire(&hm_flush_done_seq) >= seq)

@@ -20,6 +20,11 @@ int hm_flush_init(void);
 void hm_flush_uninit(void);
 
 u64 hm_flush_request(struct mm_struct *mm);
+/*
+ * Flushes mm's TLBs on every CPU that may cache them, now, waiting for
+ * them: for memory safety (trap mode), so not bounded by max_flushes_per_sec.
+ */
+void hm_flush_mm_now(struct mm_struct *mm);
 bool hm_flush_begin_pass(u64 seq);
 void hm_flush_kick(void);
 void hm_flush_read_stats(struct hm_flush_stats *s);

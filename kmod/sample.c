@@ -75,6 +75,7 @@ struct hm_walk {
 
 	struct vm_area_struct *vma;	/* the mapping being walked */
 	bool trap_vma;			/* its pages may be armed */
+	bool trapping;			/* hm_traps_begin() done: hm_traps_end() owed */
 	unsigned int trap_room;		/* pages this walk may still arm */
 	unsigned int armed;		/* pages it armed */
 	unsigned long trap_last;	/* the last it armed */
@@ -778,6 +779,9 @@ static int hm_walk_mm(struct hm_walk *w, unsigned int nr_hint, unsigned int rese
 	if (w->traps) {
 		hm_traps_sweep(w->traps, w->mm);
 		w->trap_room = hm_traps_room(w->traps, w->mm);
+		w->trapping = w->trap_room;
+		if (w->trapping)
+			hm_traps_begin(w->mm);
 	}
 	while ((vma = find_vma(w->mm, addr))) {
 		addr = vma->vm_end;
@@ -854,6 +858,8 @@ int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm
 	w->traps = args->traps;
 	w->lock_wait_ms = clamp(args->interval_ms / 4, 20U, 100U);
 	ret = hm_walk_mm(w, args->nr_regions, args->reserve);
+	if (w->trapping)
+		hm_traps_end(mm, w->armed);
 	/* Out of room: the next pass arms from where this one stopped. */
 	if (w->armed)
 		w->traps->cursor = w->trap_room ? 0 : w->trap_last + PAGE_SIZE;

@@ -265,14 +265,11 @@ static void hm_target_pass(struct hm_target *t)
 	/*
 	 * The flush goes out later, in a round shared with other targets. A
 	 * walk that cleared no bit (left out, out of memory, nothing resident)
-	 * asks for none, and the next pass checks the last pass's round. Pages
-	 * armed want one whatever flush_tlb says (but not against the watch's
-	 * NO_FLUSH_TLB): until then a CPU may use them unseen.
+	 * asks for none, and the next pass checks the last pass's round. (Pages
+	 * armed in trap mode were flushed by the walk itself.)
 	 */
 	if (res.scanned)
-		t->flush_seq = hm_target_wants_flush(t) ||
-			       (res.armed && !(t->flags & HEAPMON_WATCH_F_NO_FLUSH_TLB)) ?
-			       hm_flush_request(mm) : 0;
+		t->flush_seq = hm_target_wants_flush(t) ? hm_flush_request(mm) : 0;
 	mutex_unlock(&t->lock);
 	mmput(mm);
 }

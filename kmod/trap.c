@@ -13,15 +13,22 @@
  * secondary MMU mirrors (its notifier is not called: mirrored accesses would
  * go unseen).
  *
- * The TLB: a CPU may go on using a cached translation of a page just
- * armed; the pass asks for its flush round (flush.c), after which the next
- * touch faults. A late flush costs a late or missed trap, never memory
- * safety: the armed PTE maps the same page with less permission.
+ * The TLB, as change_protection() does it: a CPU may still cache a
+ * writable translation of a page just armed, and the kernel's own unmap
+ * paths (ptep_clear_flush() in migration, reclaim, KSM; reclaim's batched
+ * flush) flush for a PROT_NONE PTE only while mm->tlb_flush_pending says a
+ * flush is on its way (x86 pte_accessible()). Without that, such a page
+ * could be migrated or swapped out and freed while a CPU still writes to it.
+ * So a pass that may arm raises tlb_flush_pending before its first PTE
+ * change (hm_traps_begin()), and when it armed any, flushes the target's
+ * CPUs at once, whatever max_flushes_per_sec or the watch's flags say,
+ * before it lowers it again (hm_traps_end()).
  */
 
 #include <linux/atomic.h>
 #include <linux/log2.h>
 #include <linux/mm.h>
+#include <linux/mm_inline.h>
 #include <linux/mmu_notifier.h>
 #include <linux/netlink.h>
 #include <linux/nodemask.h>
@@ -34,6 +41,7 @@
 #include <uapi/linux/heapmon.h>
 
 #include "compat.h"
+#include "flush.h"
 #include "heapmon.h"
 #include "trap.h"
 
@@ -43,6 +51,12 @@ static atomic_long_t hm_traps_total = ATOMIC_LONG_INIT(0);
 unsigned long hm_traps_armed_total(void)
 {
 	return atomic_long_read(&hm_traps_total);
+}
+
+/* On several nodes a hint fault may migrate the page; memory hotplug may add one. */
+static bool hm_traps_many_nodes(void)
+{
+	return num_online_nodes() > 1;
 }
 
 int hm_traps_supported(const struct nlattr *attr, struct netlink_ext_ack *extack)
@@ -57,7 +71,7 @@ int hm_traps_supported(const struct nlattr *attr, struct netlink_ext_ack *extack
 				    "trap mode is off: heapmon was loaded with max_trap_pages=0");
 		return -EOPNOTSUPP;
 	}
-	if (num_online_nodes() > 1) {
+	if (hm_traps_many_nodes()) {
 		NL_SET_ERR_MSG_ATTR(extack, attr,
 				    "trap mode needs a machine with one online NUMA node: on more, a hint fault may migrate the page");
 		return -EOPNOTSUPP;
@@ -126,7 +140,7 @@ unsigned int hm_traps_room(struct hm_traps *tr, struct mm_struct *mm)
 {
 	long total = hm_max_trap_pages - atomic_long_read(&hm_traps_total);
 
-	if (!tr->slot || total <= 0 || mm_has_notifiers(mm))
+	if (!tr->slot || total <= 0 || mm_has_notifiers(mm) || hm_traps_many_nodes())
 		return 0;
 	return min_t(unsigned long, tr->max - READ_ONCE(tr->armed), total);
 }
@@ -134,7 +148,8 @@ unsigned int hm_traps_room(struct hm_traps *tr, struct mm_struct *mm)
 bool hm_trap_vma_ok(struct vm_area_struct *vma)
 {
 	return vma_is_anonymous(vma) && vma_is_accessible(vma) && !userfaultfd_armed(vma) &&
-	       !(vma->vm_flags & (VM_SHARED | VM_HUGETLB | VM_PFNMAP | VM_IO | VM_MIXEDMAP));
+	       !(vma->vm_flags & (VM_SHARED | VM_HUGETLB | VM_PFNMAP | VM_IO | VM_MIXEDMAP |
+				  VM_MERGEABLE));
 }
 
 /* Whether the page a present PTE maps may be armed: referenced by its one mapping alone. */
@@ -156,6 +171,7 @@ bool hm_trap_arm(struct hm_traps *tr, struct vm_area_struct *vma, unsigned long 
 	struct hm_trap_slot *s;
 	unsigned long flags;
 	pte_t old;
+	int i;
 
 	if (!IS_ENABLED(CONFIG_NUMA_BALANCING) || pte_protnone(ptent) || !hm_trap_page_ok(ptent))
 		return false;
@@ -177,8 +193,30 @@ bool hm_trap_arm(struct hm_traps *tr, struct vm_area_struct *vma, unsigned long 
 		return false;
 	}
 	old = ptep_modify_prot_start(vma, addr, ptep);
+	if (pte_young(old)) {
+		/* Touched since the pass looked: not idle, leave it as it was. */
+		ptep_modify_prot_commit(vma, addr, ptep, old, old);
+		raw_spin_lock_irqsave(&tr->lock, flags);
+		i = hm_trap_slot_find(tr->slot, tr->mask, addr);
+		if (i >= 0)
+			hm_trap_delete(tr, i);
+		raw_spin_unlock_irqrestore(&tr->lock, flags);
+		return false;
+	}
 	ptep_modify_prot_commit(vma, addr, ptep, old, hm_pte_mkprotnone(old));
 	return true;
+}
+
+void hm_traps_begin(struct mm_struct *mm)
+{
+	inc_tlb_flush_pending(mm);
+}
+
+void hm_traps_end(struct mm_struct *mm, unsigned int armed)
+{
+	if (armed)
+		hm_flush_mm_now(mm);
+	dec_tlb_flush_pending(mm);
 }
 
 void hm_traps_sweep(struct hm_traps *tr, struct mm_struct *mm)
@@ -256,15 +294,21 @@ bool hm_trap_fault(struct hm_traps *tr, struct vm_area_struct *vma, unsigned lon
 	/* Armed by a pass not yet published: no period has gone by since. */
 	hit->idle = s.idle + max_t(s32, (u32)pass - s.pass, 0);
 	hit->flags = flags & FAULT_FLAG_WRITE ? HEAPMON_TRAP_F_WRITE : 0;
-	hit->tid = task_pid_vnr(current);
+	hit->tid = 0;
 	hit->ip = 0;
+	if ((flags & FAULT_FLAG_REMOTE) || current->mm != vma->vm_mm ||
+	    (current->flags & PF_KTHREAD)) {
+		/* Another process (ptrace, process_vm_readv, /proc/PID/mem) or a kernel thread. */
+		hit->flags |= HEAPMON_TRAP_F_REMOTE;
+		return true;
+	}
+	hit->tid = task_pid_vnr(current);
 	if (regs && user_mode(regs)) {
 		hit->ip = instruction_pointer(regs);
 	} else {
 		/* The kernel touched it in a system call: where the call came from. */
 		hit->flags |= HEAPMON_TRAP_F_KERNEL;
-		if (!(current->flags & PF_KTHREAD))
-			hit->ip = instruction_pointer(task_pt_regs(current));
+		hit->ip = instruction_pointer(task_pt_regs(current));
 	}
 	return true;
 }

@@ -67,6 +67,15 @@ bool hm_trap_arm(struct hm_traps *tr, struct vm_area_struct *vma, unsigned long 
 		 pte_t *ptep, pte_t ptent, u32 idle, u64 pass);
 
 /*
+ * Around a walk that may arm pages of mm: begin before the first, end after
+ * the last (under the mmap read lock or not), with the pages armed; end
+ * flushes mm's TLBs if any were. Between the two the kernel's unmap paths
+ * flush for PROT_NONE PTEs as they do for NUMA balancing's.
+ */
+void hm_traps_begin(struct mm_struct *mm);
+void hm_traps_end(struct mm_struct *mm, unsigned int armed);
+
+/*
  * Drops the pages whose PTEs are no longer armed (counted lost). Under the
  * mmap read lock of mm.
  */

@@ -613,6 +613,8 @@ void hm_json_event(struct json *j, const struct hm_event *e)
 		json_u64(j, "idle", e->idle);
 		json_bool(j, "write", e->trap_flags & HEAPMON_TRAP_F_WRITE);
 		json_bool(j, "kernel", e->trap_flags & HEAPMON_TRAP_F_KERNEL);
+		if (e->trap_flags & HEAPMON_TRAP_F_REMOTE)
+			json_bool(j, "remote", true);
 	}
 	json_object_end(j);
 }

@@ -43,12 +43,17 @@ static void print_event(struct events *ev, const struct hm_event *e)
 	       (unsigned long long)e->addr, fmt_bytes(e->len, len, sizeof(len)));
 	if (e->kind == HEAPMON_EVENT_MREMAP)
 		printf("  from 0x%012llx", (unsigned long long)e->old_addr);
-	if (e->kind == HEAPMON_EVENT_TRAP)
-		printf("  %s by ip 0x%llx%s, thread %u, after %u idle periods",
-		       e->trap_flags & HEAPMON_TRAP_F_WRITE ? "write" : "read",
-		       (unsigned long long)e->ip,
-		       e->trap_flags & HEAPMON_TRAP_F_KERNEL ? " (in a system call)" : "",
-		       e->tid, e->idle);
+	if (e->kind == HEAPMON_EVENT_TRAP) {
+		if (e->trap_flags & HEAPMON_TRAP_F_REMOTE)
+			printf("  %s by another process or a kernel thread, after %u idle periods",
+			       e->trap_flags & HEAPMON_TRAP_F_WRITE ? "write" : "read", e->idle);
+		else
+			printf("  %s by ip 0x%llx%s, thread %u, after %u idle periods",
+			       e->trap_flags & HEAPMON_TRAP_F_WRITE ? "write" : "read",
+			       (unsigned long long)e->ip,
+			       e->trap_flags & HEAPMON_TRAP_F_KERNEL ? " (in a system call)" : "",
+			       e->tid, e->idle);
+	}
 	printf("\n");
 }
 

@@ -12,6 +12,8 @@
 #   least HEAPMON_TRAP_IDLE_MIN (4) periods;
 # - `touches` ranks the code: read_page read 4 idle pages, write_page wrote
 #   4, named by the symbolizer `sites` uses;
+# - a touch by another process (process_vm_readv) is reported as remote,
+#   with no thread;
 # - unwatching with pages armed, and unloading heapmon with pages armed,
 #   leave the process's memory intact (every byte checked) and the kernel
 #   quiet (the run's dmesg check);
@@ -87,6 +89,13 @@ expect_eq "touches: write_page wrote 4 idle pages" \
 hits=$(json_field "$(heapmonctl stats $TT --json)" trap_hits)
 [ "$hits" -ge $TOUCHES ] && hits=ok
 expect_eq "stats counts the touches" "$hits" ok
+
+# A touch by another process: no thread, no instruction of the target's.
+peek=$(printf '0x%x' $((area + 4096)))
+traptouch peek $TT $peek
+heapmonctl events $TT --json | grep '"kind":"trap"' | grep "\"addr\":\"$peek\"" > /tmp/r38
+expect_eq "a touch by another process is reported as remote, without thread" \
+	"$(grep -c '"tid":0,.*"remote":true' /tmp/r38)" 1
 
 # Unwatched with pages armed: the kernel restores them as they are touched.
 n=$(armed $TT)

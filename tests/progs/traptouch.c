@@ -15,6 +15,9 @@
  *   func write_page ADDR
  * On SIGUSR2 it reads every page, checks the pattern, prints "verify ok"
  * or "verify bad PAGE" and exits.
+ *
+ * traptouch peek PID ADDR: reads a byte at ADDR of process PID with
+ * process_vm_readv(), a touch by another process; exits 0 if it could.
  */
 #define _GNU_SOURCE
 #include <pthread.h>
@@ -22,8 +25,10 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/syscall.h>
+#include <sys/uio.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -110,12 +115,22 @@ static int check(long pages)
 	return 0;
 }
 
+static int peek(pid_t pid, unsigned long addr)
+{
+	unsigned char byte;
+	struct iovec local = { &byte, 1 }, remote = { (void *)addr, 1 };
+
+	return process_vm_readv(pid, &local, 1, &remote, 1, 0) == 1 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
 	long pages, touches, step_ms, i, j;
 	struct timespec next;
 	pthread_t th;
 
+	if (argc == 4 && !strcmp(argv[1], "peek"))
+		return peek(atoi(argv[2]), strtoul(argv[3], NULL, 0));
 	if (argc != 4)
 		return 2;
 	pages = atol(argv[1]);

@@ -329,9 +329,10 @@
  *     page (ADDR its page, LEN the page size, TIME_NS when it faulted):
  *       HEAPMON_EVENT_A_IP: NLA_U64, the user instruction pointer: the
  *         touching instruction, or the system call's for a touch by the
- *         kernel on the process's behalf (HEAPMON_TRAP_F_KERNEL)
+ *         kernel on the process's behalf (HEAPMON_TRAP_F_KERNEL); 0 for a
+ *         touch by another process or a kernel thread (HEAPMON_TRAP_F_REMOTE)
  *       HEAPMON_EVENT_A_TID: NLA_U32, the thread, in the target's own PID
- *         namespace
+ *         namespace; 0 with HEAPMON_TRAP_F_REMOTE
  *       HEAPMON_EVENT_A_IDLE: NLA_U32, periods the page had been idle when
  *         it was touched (as its record counts them)
  *       HEAPMON_EVENT_A_TRAP_FLAGS: NLA_U32, HEAPMON_TRAP_F_*
@@ -607,6 +608,8 @@ enum heapmon_event_attr {
 enum heapmon_trap_flags {
 	HEAPMON_TRAP_F_WRITE = 1U << 0,		/* the touch was a write */
 	HEAPMON_TRAP_F_KERNEL = 1U << 1,	/* by the kernel, in a system call */
+	/* By another process (ptrace, process_vm_readv) or a kernel thread: no TID, no IP. */
+	HEAPMON_TRAP_F_REMOTE = 1U << 2,
 };
 
 enum heapmon_sample_attr {
