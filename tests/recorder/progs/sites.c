@@ -170,18 +170,18 @@ static int exact(void)
 static int estimate(void)
 {
 	/* See the run script for why these sizes: the estimate's error is ~sqrt(mean/bytes). */
-	static void *a[131072], *b[24], *c[4096];
+	static void *a[131072], *b[96], *c[4096];
 	struct site s[] = { { "site_malloc" }, { "site_big" }, { "site_mid" } };
 	struct hm_sites_header h;
 
 	for (int i = 0; i < 131072; i++)
 		a[i] = site_malloc(4000);
-	for (int i = 0; i < 24; i++)
+	for (int i = 0; i < 96; i++)
 		b[i] = site_big(2 << 20);
 	for (int i = 0; i < 4096; i++)
 		c[i] = site_mid(128 << 10);
 	s[0].bytes = 131072ULL * 4000;
-	s[1].bytes = 24ULL << 21;
+	s[1].bytes = 96ULL << 21;
 	s[2].bytes = 4096ULL << 17;
 	if (collect(s, 3, 0, &h))
 		return 1;
@@ -196,7 +196,7 @@ static int estimate(void)
 	check(h.sample_mean == 524288, "estimate: default mean %" PRIu64, h.sample_mean);
 	for (int i = 0; i < 131072; i++)
 		free(a[i]);
-	for (int i = 0; i < 24; i++)
+	for (int i = 0; i < 96; i++)
 		free(b[i]);
 	for (int i = 0; i < 4096; i++)
 		free(c[i]);
