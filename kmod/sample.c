@@ -861,12 +861,11 @@ int hm_sample_walk(struct mm_struct *mm, struct hm_pages *pages, const struct hm
 	if (w->trapping)
 		hm_traps_end(mm, w->armed);
 	/* Out of room: the next pass arms from where this one stopped. */
-	if (w->armed)
-		w->traps->cursor = w->trap_room ? 0 : w->trap_last + PAGE_SIZE;
-	else if (w->trap_room)
+	if (w->trap_room)
 		w->traps->cursor = 0;
+	else if (w->armed)
+		w->traps->cursor = w->trap_last + PAGE_SIZE;
 	res->set = w->set;
-	res->armed = w->armed;
 	res->scanned = w->scanned;
 	res->dormant = w->dormant;
 	res->untracked = w->untracked;

@@ -48,7 +48,6 @@ struct hm_walk_result {
 	u64 alloc_retries;		/* times the mmap lock was dropped to allocate */
 	u64 lock_yields;		/* times it was dropped for a waiting writer */
 	unsigned int chunks_taken;	/* new chunks this walk needed */
-	unsigned int armed;		/* pages it armed (trap mode) */
 };
 
 /*

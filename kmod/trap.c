@@ -48,11 +48,6 @@
 /* Pages armed machine-wide, bounded by max_trap_pages. */
 static atomic_long_t hm_traps_total = ATOMIC_LONG_INIT(0);
 
-unsigned long hm_traps_armed_total(void)
-{
-	return atomic_long_read(&hm_traps_total);
-}
-
 /* On several nodes a hint fault may migrate the page; memory hotplug may add one. */
 static bool hm_traps_many_nodes(void)
 {

@@ -103,7 +103,4 @@ struct hm_trap_hit {
 bool hm_trap_fault(struct hm_traps *tr, struct vm_area_struct *vma, unsigned long addr,
 		   unsigned int flags, struct pt_regs *regs, u64 pass, struct hm_trap_hit *hit);
 
-/* Armed pages machine-wide, for STATUS and sysfs. */
-unsigned long hm_traps_armed_total(void);
-
 #endif /* _HEAPMON_TRAP_H */
