@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 
+#include <linux/math64.h>
 #include <linux/minmax.h>
 #include <linux/slab.h>
 #include <linux/timekeeping.h>
@@ -7,10 +8,11 @@
 #include "events.h"
 #include "trap.h"
 
-int hm_event_ring_init(struct hm_event_ring *ring)
+int hm_event_ring_init(struct hm_event_ring *ring, u32 extra)
 {
 	raw_spin_lock_init(&ring->lock);
-	ring->ev = kvcalloc(HM_EVENT_RING, sizeof(*ring->ev), GFP_KERNEL_ACCOUNT);
+	ring->size = HM_EVENT_RING + extra;
+	ring->ev = kvcalloc(ring->size, sizeof(*ring->ev), GFP_KERNEL_ACCOUNT);
 	ring->next_seq = 1;
 	ring->sealed_seq = 1;
 	ring->sent_seq = 1;
@@ -26,7 +28,10 @@ void hm_event_ring_free(struct hm_event_ring *ring)
 
 static struct hm_event *hm_event_slot(struct hm_event_ring *ring, u64 seq)
 {
-	return &ring->ev[seq % HM_EVENT_RING];
+	u32 i;
+
+	div_u64_rem(seq, ring->size, &i);
+	return &ring->ev[i];
 }
 
 /* Under ring->lock: the next event's slot, stamped, the rest of it zero. */
@@ -34,7 +39,7 @@ static struct hm_event *hm_event_new(struct hm_event_ring *ring, u32 kind)
 {
 	struct hm_event *ev;
 
-	if (ring->next_seq - hm_event_oldest(ring) == HM_EVENT_RING &&
+	if (ring->next_seq - hm_event_oldest(ring) == ring->size &&
 	    hm_event_oldest(ring) >= ring->sealed_seq)
 		ring->lost++;
 	ev = hm_event_slot(ring, ring->next_seq);

@@ -36,14 +36,21 @@ struct hm_event_ring {
 	 * for one event, or for copying at most one batch out.
 	 */
 	raw_spinlock_t lock;
-	struct hm_event *ev;	/* HM_EVENT_RING entries; seq s lives at s % HM_EVENT_RING */
+	struct hm_event *ev;	/* size entries; seq s lives at s % size */
+	u32 size;		/* HM_EVENT_RING, plus one per page trap mode may arm */
 	u64 next_seq;		/* the seq the next event gets; the first is 1 */
 	u64 sealed_seq;		/* events below this were read: never merged into again */
 	u64 sent_seq;		/* multicast sent events below this */
 	u64 lost;		/* events overwritten before anyone read them */
 };
 
-int hm_event_ring_init(struct hm_event_ring *ring);
+/*
+ * A ring of HM_EVENT_RING events and extra more: a watch in trap mode asks
+ * for one more per page it may arm, so that the touches of every page
+ * armed at once (a program reading a whole cold list) fit beside the
+ * other events.
+ */
+int hm_event_ring_init(struct hm_event_ring *ring, u32 extra);
 void hm_event_ring_free(struct hm_event_ring *ring);
 
 /* Records an event; safe in probe context. Returns true if it was new (not merged). */
@@ -62,7 +69,7 @@ unsigned int hm_event_read(struct hm_event_ring *ring, u64 *seq, struct hm_event
 
 static inline u64 hm_event_oldest(const struct hm_event_ring *ring)
 {
-	return ring->next_seq > HM_EVENT_RING ? ring->next_seq - HM_EVENT_RING : 1;
+	return ring->next_seq > ring->size ? ring->next_seq - ring->size : 1;
 }
 
 #endif /* _HEAPMON_EVENTS_H */

@@ -4,7 +4,7 @@
 
 #include <linux/types.h>
 
-#define HEAPMON_VERSION "0.8.0"
+#define HEAPMON_VERSION "0.8.1"
 
 /* The most chunks a pass holds in reserve (prealloc_chunks). */
 #define HM_PREALLOC_MAX 64

@@ -440,7 +440,7 @@ static struct hm_target *hm_target_alloc(struct pid *pid, const struct hm_watch_
 	t->history = hm_history_alloc();
 	if (!t->history)
 		goto err_free;
-	if (hm_event_ring_init(&t->events))
+	if (hm_event_ring_init(&t->events, opts->trap))
 		goto err_history;
 	if (hm_traps_init(&t->traps, opts->trap))
 		goto err_events;

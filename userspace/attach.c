@@ -57,6 +57,7 @@ struct attach_args {
 	bool has_sample;
 	uint64_t sample;
 	uint64_t timeout_ms;
+	uint32_t trap;		/* watch --trap, for a process not watched yet */
 	bool json;
 };
 
@@ -551,7 +552,7 @@ static int check_started(struct attach *at, bool already)
 /* watch --detach, when the module is there; an existing watch is fine. */
 static int start_watch(struct attach *at)
 {
-	struct hm_watch_opts opts = {};
+	struct hm_watch_opts opts = { .trap = at->a.trap };
 	struct hm_target_stats ts;
 	struct hm_nl nl;
 	int ret;
@@ -565,6 +566,9 @@ static int start_watch(struct attach *at)
 	if (ret)
 		return ret;
 	ret = hm_req_watch(&nl, at->a.pid, &opts);
+	if (ret == -EEXIST && opts.trap)
+		fprintf(stderr, "heapmonctl: attach %u: already watched: its watch is kept as it is "
+			"(--trap does not change it)\n", at->a.pid);
 	if (ret && ret != -EEXIST) {
 		ret = hm_req_perror(&nl, "attach: watch", at->a.pid, ret);
 	} else {
@@ -635,6 +639,9 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 			break;
 		case 't':
 			a->timeout_ms = g.val;
+			break;
+		case 'T':
+			a->trap = g.val;
 			break;
 		case 'j':
 			a->json = true;

@@ -20,6 +20,10 @@
 	HEAPMON_INTERVAL_MIN_MS, HEAPMON_INTERVAL_MAX_MS, conflicts, \
 	"Sample the target's pages every MS milliseconds (the module's default: 1000)." }
 
+#define OPT_TRAP(conflicts) { "trap", 0, 'T', HM_ARG_U32, "N", 1, HEAPMON_TRAP_MAX, conflicts, \
+	"Trap mode: keep up to N idle pages armed (PROT_NONE, as NUMA balancing does) and " \
+	"report each one's first touch as a trap event: when, by which instruction and thread." }
+
 static const struct hm_option json_only[] = { OPT_JSON, {} };
 
 static const struct hm_option watch_opts[] = {
@@ -38,9 +42,7 @@ static const struct hm_option watch_opts[] = {
 	  "Visit page tables whose pages have all been idle for K periods only every K periods: "
 	  "a pass then costs what the memory in use costs; a page touched again is seen at most "
 	  "K periods late (0, the default: every page table every period)." },
-	{ "trap", 0, 'T', HM_ARG_U32, "N", 1, HEAPMON_TRAP_MAX, NULL,
-	  "Trap mode: keep up to N idle pages armed (PROT_NONE, as NUMA balancing does) and "
-	  "report each one's first touch as a trap event: when, by which instruction and thread." },
+	OPT_TRAP(NULL),
 	OPT_JSON,
 	{}
 };
@@ -126,7 +128,8 @@ static const struct hm_option touches_opts[] = {
 static const struct hm_option run_opts[] = {
 	OPT_SAMPLE,
 	OPT_INTERVAL("n"),
-	{ "no-watch", 0, 'n', HM_ARG_NONE, NULL, 0, 0, "i",
+	OPT_TRAP("n"),
+	{ "no-watch", 0, 'n', HM_ARG_NONE, NULL, 0, 0, "iT",
 	  "Only record allocation sites; do not ask the module to watch the command." },
 	{}
 };
@@ -135,6 +138,7 @@ static const struct hm_option attach_opts[] = {
 	OPT_SAMPLE,
 	{ "timeout", 't', 't', HM_ARG_DURATION, "DURATION", 1, INT_MAX, NULL,
 	  "Give up when the process has not loaded the recorder within DURATION (default 5s)." },
+	OPT_TRAP(NULL),
 	OPT_JSON,
 	{}
 };

@@ -81,7 +81,8 @@ static bool sample_hot(const struct hm_sites_record *r, const struct hm_leak_par
 
 /*
  * The latest touch of an idle page of the sample [addr & ~4095, addr + size)
- * that trap mode caught, or 0.
+ * that trap mode caught after the sample was allocated, or 0: before, the
+ * page held something else.
  */
 static uint64_t sample_touched(const struct hm_sites_record *r, const struct hm_leak_params *p)
 {
@@ -98,7 +99,7 @@ static uint64_t sample_touched(const struct hm_sites_record *r, const struct hm_
 			hi = mid;
 	}
 	for (; lo < p->n_touches && p->touches[lo].addr < end; lo++)
-		if (p->touches[lo].time_ns > last)
+		if (p->touches[lo].time_ns > last && p->touches[lo].time_ns >= r->time_ns)
 			last = p->touches[lo].time_ns;
 	return last;
 }

@@ -64,6 +64,9 @@ static int parse_args(int argc, char **argv, struct run_args *a)
 			a->opts.has_interval = true;
 			a->opts.interval_ms = g.val;
 			break;
+		case 'T':
+			a->opts.trap = g.val;
+			break;
 		case 'n':
 			a->no_watch = true;
 			break;

@@ -5,8 +5,8 @@
  * with the touching instruction; this ranks the instructions by how many
  * idle pages they touched, symbolized as `sites` symbolizes call stacks.
  * It reads the events the module still holds (its ring keeps the newest
- * HEAPMON_EVENT_RING of the target's events) and says when older ones were
- * overwritten.
+ * HEAPMON_EVENT_RING of the target's events, and one more per page the
+ * watch may arm) and says when older ones were overwritten.
  */
 #include <stdbool.h>
 #include <stdio.h>

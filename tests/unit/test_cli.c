@@ -195,6 +195,10 @@ int main(void)
 	check_parse("run", "--sample", "0", 0, 0, "");
 	check_parse("run", "--sample", "1099511627777", EXIT_USAGE, 0,
 		    "heapmonctl: run: --sample 1099511627777 is out of range: 0 to 1099511627776");
+	check_parse("run", "--trap", "0", EXIT_USAGE, 0,
+		    "heapmonctl: run: --trap 0 is out of range: 1 to 4096");
+	check_parse("attach", "--trap", "4097", EXIT_USAGE, 0,
+		    "heapmonctl: attach: --trap 4097 is out of range: 1 to 4096");
 	check_parse("leaks", "--idle", "0", EXIT_USAGE, 0,
 		    "heapmonctl: leaks: --idle 0 is out of range: at least 1ms");
 	check_parse("watch", "--bogus", NULL, EXIT_USAGE, 0,
@@ -210,6 +214,8 @@ int main(void)
 		       "heapmonctl: watch: --flush-tlb and --no-flush-tlb conflict; give one of them");
 	check_conflict("run", "--no-watch", "-i100",
 		       "heapmonctl: run: --interval and --no-watch conflict; give one of them");
+	check_conflict("run", "--no-watch", "--trap=64",
+		       "heapmonctl: run: --trap and --no-watch conflict; give one of them");
 
 	return unit_failed ? 1 : 0;
 }

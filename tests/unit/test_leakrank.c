@@ -260,13 +260,14 @@ static void test_short_history(void)
  * half (now 100 min, I = 10 min, history from 20 min: mid 55, T_hi 90). A
  * touch inside one sample of LEAK2 (at 95 min) makes it "read now and then",
  * not a suspect; a touch on the guard page after a LEAK sample, outside it,
- * changes nothing.
+ * changes nothing, nor does one inside a LEAK sample from before it was
+ * allocated (the page held something else then).
  */
 static void test_touches(void)
 {
 	struct hm_leak_params p = { .now_ns = 100 * MIN_NS, .idle_ns = 10 * MIN_NS,
 				    .interval_ns = 1000000000, .history_ns = 20 * MIN_NS };
-	struct hm_leak_touch touches[2];
+	struct hm_leak_touch touches[3];
 	const struct hm_leak_group *l;
 	struct hm_leak_group *g;
 	struct hm_leak_window w;
@@ -280,17 +281,23 @@ static void test_touches(void)
 		add_sample(&p, LEAK, 80 + i, 8192, 2, -1, true, 0);
 		add_sample(&p, LEAK2, 80 + i, 8192, 2, -1, true, 0);
 	}
-	/* Sorted by address: the guard page after LEAK's first sample, then LEAK2's second page. */
+	/*
+	 * Sorted by address: the guard page after LEAK's first sample, LEAK2's
+	 * first sample's second page, LEAK's second sample (allocated at 81 min)
+	 * at 70 min.
+	 */
 	touches[0] = (struct hm_leak_touch){ recs[0].addr + 2 * HM_PAGE_SIZE, 96 * MIN_NS };
 	touches[1] = (struct hm_leak_touch){ recs[1].addr + HM_PAGE_SIZE, 95 * MIN_NS };
+	touches[2] = (struct hm_leak_touch){ recs[2].addr, 70 * MIN_NS };
 	p.touches = touches;
-	p.n_touches = 2;
+	p.n_touches = 3;
 	hm_leak_window(&p, false, &w);
 	if (hm_leak_rank_sites(&p, recs, n_recs, pages, n_pages, &g, &n))
 		return;
 	l = find_stack(g, n, LEAK, &rank);
 	if (l) {
-		UNIT_EQ_INT("touches: a touch outside every sample changes nothing", l->suspect, 1);
+		UNIT_EQ_INT("touches: a touch outside every sample, or from before it, changes nothing",
+			    l->suspect, 1);
 		UNIT_EQ_INT("touches: no touched sample there", l->touched_samples, 0);
 	}
 	l = find_stack(g, n, LEAK2, &rank);

@@ -293,7 +293,9 @@
  *   Request: HEAPMON_A_PID: NLA_U32, required; HEAPMON_A_SEQ_MIN: NLA_U64,
  *   only events with seq >= this.
  *   Each message: HEAPMON_A_PID and one or more HEAPMON_A_EVENT (below),
- *   oldest first. The ring holds the newest HEAPMON_EVENT_RING events.
+ *   oldest first. The ring holds the newest HEAPMON_EVENT_RING events, and
+ *   as many more as the watch's HEAPMON_A_TRAP (module version 0.8.1): the
+ *   touches of every page armed at once fit beside the other events.
  *
  * HEAPMON_CMD_HISTORY (dump)
  * --------------------------

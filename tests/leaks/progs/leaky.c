@@ -20,6 +20,10 @@
  *   interleaved leak_session_note: small objects allocated in between the
  *               rows of a table that grows faster and stays hot (table_row_new)
  *   none        no leak
+ *   audit       no leak, but audit_log_append's records look like one: a
+ *               list appended to and read whole only every 12 s of wall
+ *               time by audit_log_scan() (cold between audits, and
+ *               growing): in use, which only trap mode can tell
  * RATE scales the leak (and the interleaved table) from its default of 1;
  * the program runs SECONDS (default 60) and prints nothing. PIDFILE gets
  * the PID once the configuration table is loaded.
@@ -333,17 +337,57 @@ static NOINLINE void table_work(void)
 	}
 }
 
+/* ---- read now and then ---- */
+
+struct audit_rec {
+	struct audit_rec *next;
+	char text[1000];
+};
+
+static struct audit_rec *audit_head;
+
+/* 100 records of 1 KiB a second. */
+static NOINLINE void audit_log_append(void)
+{
+	struct audit_rec *r = xmalloc(sizeof(*r));
+
+	touch(r->text, sizeof(r->text), 8);
+	r->next = audit_head;
+	audit_head = r;
+}
+
+/* Every record read (every AUDIT_PERIOD_NS). */
+static NOINLINE void audit_log_scan(void)
+{
+	struct audit_rec *r;
+
+	for (r = audit_head; r; r = r->next)
+		sink += read_pages(r->text, sizeof(r->text));
+}
+
+/* Wall time, not ticks: under emulation a tick takes longer than TICK_MS. */
+#define AUDIT_PERIOD_NS (12 * 1000000000ULL)
+
+static uint64_t monotonic_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 /* ---- the loop ---- */
 
-enum scenario { NONE, LIST, ERRPATH, CACHE, CONN, LARGE, INTERLEAVED };
+enum scenario { NONE, LIST, ERRPATH, CACHE, CONN, LARGE, INTERLEAVED, AUDIT };
 
 static const char *const names[] = {
 	[NONE] = "none", [LIST] = "list", [ERRPATH] = "errpath", [CACHE] = "cache",
-	[CONN] = "conn", [LARGE] = "large", [INTERLEAVED] = "interleaved",
+	[CONN] = "conn", [LARGE] = "large", [INTERLEAVED] = "interleaved", [AUDIT] = "audit",
 };
 
 static void leak_tick(enum scenario sc)
 {
+	static uint64_t next_audit;
 	static double carry;
 	unsigned int n;
 
@@ -379,6 +423,16 @@ static void leak_tick(enum scenario sc)
 		}
 		table_work();
 		break;
+	case AUDIT:
+		for (n = due(100, &carry); n; n--)
+			audit_log_append();
+		if (!next_audit)
+			next_audit = monotonic_ns() + AUDIT_PERIOD_NS;
+		if (monotonic_ns() >= next_audit) {
+			audit_log_scan();
+			next_audit += AUDIT_PERIOD_NS;
+		}
+		break;
 	}
 }
 
@@ -392,7 +446,7 @@ static void sleep_ms(long ms)
 
 static int usage(void)
 {
-	fprintf(stderr, "usage: leaky none|list|errpath|cache|conn|large|interleaved "
+	fprintf(stderr, "usage: leaky none|list|errpath|cache|conn|large|interleaved|audit "
 		"[-d SECONDS] [-r RATE] [-p PIDFILE]\n");
 	return 2;
 }
