@@ -13,6 +13,8 @@
 # make quick        the guest suite on 6.1 and 6.12 only (a few minutes)
 # make check-slow   on the debug kernel, the tests make check leaves out there
 #                   (tests/slow-on-debug: minutes each under KASAN and lockdep)
+# make check-traps  heapstorm's integrity test with 30 more seeds in trap mode,
+#                   on 6.1, 6.12 and the debug kernel (KERNELS=... for some)
 # make demo         boot a VM and show heapmon at work
 # make bench        heapmon against its peers, one VM per kernel
 #                   (KERNELS="6.1 6.12 debug" by default); see bench/README.md
@@ -50,6 +52,9 @@ quick:
 check-slow:
 	@tests/check --slow
 
+check-traps:
+	@tests/torture/trap-seeds $(KERNELS)
+
 demo:
 	@tests/demo
 
@@ -86,5 +91,5 @@ clean:
 	$(MAKE) -C userspace clean
 	rm -rf build
 
-.PHONY: all module sparse heapmonctl checkpatch check quick check-slow demo bench bench-scale bench-recorder \
+.PHONY: all module sparse heapmonctl checkpatch check quick check-slow check-traps demo bench bench-scale bench-recorder \
 	deb install install-module install-userspace install-man clean

@@ -4,14 +4,28 @@
 # counts only if the watch succeeded and passes ran over the heap. Seed 14
 # is watched in adaptive mode, K = 2: page tables idle for two periods go
 # dormant and wake on faults, under heapstorm's mremap, munmap and madvise.
-# Seed 15 in trap mode: up to 4096 of its pages idle for 4 periods armed
-# (PROT_NONE) at a time, and its mremap, munmap, madvise, fork and exit
-# meet armed pages.
+# Seeds 15 to 17 in trap mode: up to 4096 (seed 16: 64, so that each pass
+# arms from where the last one stopped) of its pages idle for 4 periods
+# armed (PROT_NONE) at a time, and its mremap, munmap, madvise, fork and
+# exit meet armed pages; seed 17 in adaptive mode too. A trap-mode run
+# counts only if armed pages were touched. HEAPSTORM_TRAP_SEEDS adds seeds
+# (100 and up) in trap mode, as 15, 16 and 17 by turns (make check-traps).
 OPS=${HEAPSTORM_OPS:-400}
-for seed in 11 12 13 14 15; do
+for seed in 11 12 13 14 15 16 17 ${HEAPSTORM_TRAP_SEEDS:-}; do
 	adaptive=0 trap=
-	[ $seed = 14 ] && adaptive=2
-	[ $seed = 15 ] && trap="--trap 4096"
+	case $seed in
+	14) adaptive=2 ;;
+	15) trap="--trap 4096" ;;
+	16) trap="--trap 64" ;;
+	17) adaptive=2 trap="--trap 4096" ;;
+	1[0-9][0-9] | [2-9][0-9][0-9])
+		case $((seed % 3)) in
+		0) trap="--trap 4096" ;;
+		1) trap="--trap 64" ;;
+		2) adaptive=2 trap="--trap 4096" ;;
+		esac
+		;;
+	esac
 	heapstorm -s $seed -n $OPS > /tmp/hs.ref 2>&1
 	refrc=$?
 	ref=$(sed -n 's/.* sum //p' /tmp/hs.ref)
@@ -33,6 +47,8 @@ for seed in 11 12 13 14 15; do
 		fail "seed $seed: the unwatched reference run failed (status $refrc), heapmon watching nothing: $(cat /tmp/hs.ref)"
 	elif [ $wrc -ne 0 ] || [ "${passes:-0}" -lt 2 ]; then
 		fail "seed $seed: not watched (watch status $wrc: $(cat /tmp/hs.watch); passes '${passes}'; $stats)"
+	elif [ -n "$trap" ] && [ "${hits:-0}" -eq 0 ]; then
+		fail "seed $seed: $trap: no armed page was touched ($stats)"
 	elif [ $rc -eq 0 ] && [ -n "$ref" ] && [ "$got" = "$ref" ]; then
 		pass "seed $seed: $(cat /tmp/hs.out); unwatched sum $ref; watched (adaptive $adaptive${trap:+, $trap: $hits armed pages touched}) for $passes passes (last visited $pages page table entries)"
 	else
