@@ -3,7 +3,7 @@
  * trapcost: a program whose heap is mostly cold and read again on a known
  * schedule, for trap mode's cost (bench part 7).
  *
- *   trapcost MIB STEPS WORK
+ *   trapcost MIB STEPS WORK [NICE]
  *
  * Maps MIB MiB in 4 KiB pages (the cold heap) and 1 MiB more (the hot
  * area), writes every page once, prints "ready PID" and, until SIGUSR1,
@@ -16,7 +16,8 @@
  * idle pages in address order too, from where the last one stopped: as
  * long as fewer pages are read per period than may be armed, every cold
  * read finds its page armed. Each cold read is timed alone (the clock
- * read just before and just after the one load). Prints
+ * read just before and just after the one load). NICE (default 0) is added
+ * to its nice value first (the guest's busybox has no nice). Prints
  *   elapsed_ns N touches N touch_median_ns N touch_sum_ns N
  * and waits to be killed, so that its statistics can still be read.
  */
@@ -44,13 +45,15 @@ int main(int argc, char **argv)
 	volatile char *cold;
 	char v = 0;
 
-	if (argc != 4) {
-		fprintf(stderr, "usage: trapcost MIB STEPS WORK\n");
+	if (argc != 4 && argc != 5) {
+		fprintf(stderr, "usage: trapcost MIB STEPS WORK [NICE]\n");
 		return 2;
 	}
 	pages = (strtoull(argv[1], NULL, 0) << 20) / PAGE;
 	steps = strtoull(argv[2], NULL, 0);
 	work = strtoull(argv[3], NULL, 0);
+	if (argc == 5 && nice(atoi(argv[4])) == -1)
+		perror("nice");
 	if (steps > pages) {
 		fprintf(stderr, "trapcost: STEPS is at most the heap's pages, %llu\n",
 			(unsigned long long)pages);
