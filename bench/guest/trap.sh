@@ -4,8 +4,8 @@
 # 1 MiB area, then does TRAP_STEPS steps, each one the first read of the
 # next cold page (in address order) and W random read-modify-writes of the
 # hot area, timing its whole work and each cold read alone; W is each of
-# TRAP_WORKS in turn (the default a cold read about every millisecond, and
-# ten times as often). Each repetition runs it unwatched, watched every
+# TRAP_WORKS in turn (by default about 600 cold reads a second in the VM,
+# then ten times as many). Each repetition runs it unwatched, watched every
 # 100 ms in accessed-bit mode, watched every 100 ms with --trap N for each
 # N of TRAP_NS, and unwatched again. A watched run starts once heapmon has
 # done TRAP_SETUP passes (the cold pages idle for 4 periods, so armed in
