@@ -25,16 +25,7 @@ TT=$!
 wait_for_line /tmp/t38.out '^ready'
 area=$(awk '/^ready/ { print $2 }' /tmp/t38.out)
 heapmonctl watch $TT -i 100 --trap 4096 --detach >/dev/null
-armed() { json_field "$(heapmonctl stats $1 --json)" traps_armed; }
-# wait_armed PID: up to 30 s for PAGES pages armed (idle for 4 periods first).
-wait_armed() {
-	local i=0
-	while [ "$(armed $1)" -lt $PAGES ] && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
-}
-wait_armed $TT
+wait_armed $TT $PAGES
 n=$(armed $TT)
 [ "$n" -ge $PAGES ] && n=$PAGES
 expect_eq "the cold pages are armed" "$n" $PAGES
@@ -118,7 +109,7 @@ traptouch $PAGES 0 300 > /tmp/t38b.out &
 TT=$!
 wait_for_line /tmp/t38b.out '^ready'
 heapmonctl watch $TT -i 100 --trap 4096 --detach >/dev/null
-wait_armed $TT
+wait_armed $TT $PAGES
 n=$(armed $TT)
 run rmmod heapmon
 expect_eq "rmmod with $n pages armed" "$RC" 0

@@ -25,9 +25,8 @@
 # A kernel without userfaultfd, KSM or swap on zram fails those checks
 # (the debug kernel is built with them: tests/vm/debug.config).
 
-# armed PID, lost PID: the target's trap counts; counts PID: "ARMED HITS
-# LOST", read together.
-armed() { json_field "$(heapmonctl stats $1 --json)" traps_armed; }
+# lost PID: the target's trap_lost; counts PID: "ARMED HITS LOST", read
+# together (armed PID: lib.sh).
 lost() { json_field "$(heapmonctl stats $1 --json)" trap_lost; }
 counts() {
 	local st=$(heapmonctl stats $1 --json)
@@ -39,12 +38,8 @@ counts() {
 # pages are armed, then two passes more (what was idle alongside them and
 # could be armed is, by then) and checks it.
 watch_armed() {
-	local i=0
 	heapmonctl watch $2 -i 100 --trap 4096 --detach >/dev/null
-	while [ "$(armed $2)" -lt $3 ] && [ $i -lt 300 ]; do
-		sleep 0.1
-		i=$((i + 1))
-	done
+	wait_armed $2 $3
 	wait_passes $2 2
 	local n=$(armed $2)
 	[ "$n" -ge $3 ] && pass "$1: at least $3 pages armed ($n)" ||

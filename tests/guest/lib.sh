@@ -85,6 +85,19 @@ json_field() {
 	printf '%s\n' "$1" | sed -n "s/.*\"$2\":\"\{0,1\}\([^\",}]*\).*/\1/p" | head -n 1
 }
 
+# armed PID: the pages trap mode holds armed in PID.
+armed() { json_field "$(heapmonctl stats $1 --json)" traps_armed; }
+
+# wait_armed PID N: up to 30 s, until at least N of PID's pages are armed
+# (idle for 4 periods first).
+wait_armed() {
+	local i=0
+	while [ "$(armed $1)" -lt $2 ] && [ $i -lt 300 ]; do
+		sleep 0.1
+		i=$((i + 1))
+	done
+}
+
 # setup_swap MB: swap on a zram device of MB megabytes.
 setup_swap() {
 	if [ ! -e /sys/block/zram0 ] && [ -f /lib/heapmon/extra/order ]; then

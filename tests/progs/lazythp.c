@@ -29,32 +29,14 @@
 #include <stdlib.h>
 #include <sys/mman.h>
 
+#include "smaps.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
 #define PAGE 4096UL
 #define HUGE (2UL << 20)
 #define CHECKED 64
-
-/* The AnonHugePages of the mapping holding P, in kB; -1 if not found. */
-static int huge_kb(const char *p)
-{
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[256];
-	unsigned long lo, hi;
-	int in = 0, kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		if (sscanf(line, "%lx-%lx", &lo, &hi) == 2)
-			in = (uintptr_t)p >= lo && (uintptr_t)p < hi;
-		else if (in && sscanf(line, "AnonHugePages: %d kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
-}
 
 /* One run: the number of the CHECKED pages that lost their data. */
 static int run(int with_mprotect, int *huge)
@@ -73,7 +55,7 @@ static int run(int with_mprotect, int *huge)
 	madvise(b, HUGE, MADV_HUGEPAGE);
 	for (i = 0; i < HUGE / PAGE; i++)
 		b[i * PAGE] = 1;
-	*huge = huge_kb(b) > 0;
+	*huge = anon_huge_kb(b) > 0;
 	madvise(b, HUGE, MADV_FREE);
 	for (i = 0; i < HUGE / PAGE; i++)
 		b[i * PAGE] = 2;

@@ -78,6 +78,8 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "smaps.h"
+
 #ifndef MADV_PAGEOUT
 #define MADV_PAGEOUT 21
 #endif
@@ -210,29 +212,6 @@ static unsigned long swapped(unsigned char *base, unsigned long pages)
 	for (i = 0; i < pages; i++)
 		n += !!(pagemap(base + i * PAGE) & (1ULL << 62));
 	return n;
-}
-
-/* AnonHugePages (kB) of the mapping that holds addr, from /proc/self/smaps. */
-static long anon_huge_kb(void *addr)
-{
-	unsigned long lo, hi, a = (uintptr_t)addr;
-	FILE *f = fopen("/proc/self/smaps", "r");
-	char line[512];
-	int in = 0;
-	long kb = -1;
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof(line), f)) {
-		/* A mapping's first line, "LO-HI PERMS ...", or one of its fields. */
-		if (sscanf(line, "%lx-%lx ", &lo, &hi) == 2 &&
-		    strchr(line, '-') < strchr(line, ' '))
-			in = a >= lo && a < hi;
-		else if (in && sscanf(line, "AnonHugePages: %ld kB", &kb) == 1)
-			break;
-	}
-	fclose(f);
-	return kb;
 }
 
 static int scenario_fork(unsigned long pages)
