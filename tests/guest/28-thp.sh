@@ -10,10 +10,12 @@ huge=$(grep -c . /tmp/p28a.json)
 expect_eq "two huge pages before the split" "$huge" 2
 age0=$(sed -n 's/.*"age":\([0-9]*\).*/\1/p' /tmp/p28a.json | sort -n | head -n 1)
 kill -WINCH $WL
-wait_for_line /tmp/w28.out '^split'
+wait_for_line /tmp/w28.out '^split' ||
+	fail "the workload did not say split in 30 s: '$(tail -n 3 /tmp/w28.out | tr '\n' ' ')'"
 wait_passes $WL 2
 p=$(passes $WL)
-heapmonctl pages $WL --json > /tmp/p28b.json
+heapmonctl pages $WL --json > /tmp/p28b.json 2> /tmp/p28b.err ||
+	fail "pages --json after the split: status $?: $(head -c 300 /tmp/p28b.err)"
 # The two huge pages' 2 MiB spans, each without its first 4 KiB page.
 small=0 carried=0
 for start in $(sed -n 's/.*"addr":"0x\([0-9a-f]*\)".*/\1/p' /tmp/p28a.json); do
@@ -30,6 +32,15 @@ for start in $(sed -n 's/.*"addr":"0x\([0-9a-f]*\)".*/\1/p' /tmp/p28a.json); do
 		} END { print n + 0 }' /tmp/p28b.json)))
 done
 expect_eq "split: 1022 small pages where the two huge pages were" "$small" 1022
+if [ "$small" != 1022 ]; then
+	# What the dump held instead, and what the kernel says of the area.
+	echo "# after the split, at pass $p (now $(passes $WL)): $(grep -c '"addr"' /tmp/p28b.json) records;" \
+		"sizes: $(grep -o '"size":[0-9]*' /tmp/p28b.json | sort | uniq -c | tr '\n' ' ')"
+	echo "# huge pages before: $(tr '\n' ' ' < /tmp/p28a.json | cut -c 1-400)"
+	echo "# AnonHugePages: $(awk '/^AnonHugePages:/ { s += $2 } END { print s + 0 }' /proc/$WL/smaps) kB;" \
+		"thp_split_pmd $(awk '$1 == "thp_split_pmd" { print $2 }' /proc/vmstat);" \
+		"thp_split_page $(awk '$1 == "thp_split_page" { print $2 }' /proc/vmstat)"
+fi
 expect_eq "split: each carries the huge page's record (age >= $((age0 + 2)), never touched)" "$carried" 1022
 
 kill -WINCH $WL

@@ -56,13 +56,15 @@ start_workload() {
 	done
 }
 
-# wait_for_line FILE REGEX: waits up to 30 s for a line to appear.
+# wait_for_line FILE REGEX: waits up to 30 s for a line to appear; false if
+# none did.
 wait_for_line() {
 	local i=0
 	while ! grep -Eq "$2" "$1" 2>/dev/null && [ $i -lt 300 ]; do
 		sleep 0.1
 		i=$((i + 1))
 	done
+	grep -Eq "$2" "$1" 2>/dev/null
 }
 
 # passes PID: passes done so far.
