@@ -143,11 +143,11 @@ static void hm_reserve_free(struct hm_walk *w)
  * page is left as it is) and come back with more. A span that may not track
  * one more page goes on without a chunk: its pages are counted untracked.
  */
-static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
+static noinline bool hm_chunk_take(struct hm_walk *w, unsigned long addr)
 {
 	struct hm_chunk *c;
 
-	if (w->chunk || w->reserve_dry || !hm_pages_may_track(w->pages, 1))
+	if (w->reserve_dry || !hm_pages_may_track(w->pages, 1))
 		return true;
 	if (!w->nr_reserve) {
 		w->resume = addr;
@@ -160,6 +160,17 @@ static bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
 	w->chunk = c;
 	w->chunk_fresh = true;
 	return true;
+}
+
+/*
+ * This, hm_track_pte() and hm_anon_folio() run for every present PTE: they
+ * are inlined into the walk's loop, where gcc would leave them out of line
+ * (the walk is large), so that a page costs no call and no return, which
+ * under retbleed or SRSO mitigations goes through the return thunk.
+ */
+static __always_inline bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
+{
+	return likely(w->chunk) || hm_chunk_take(w, addr);
 }
 
 /* Whether a page fault or a mapping call woke the span being walked since the last pass. */
@@ -312,7 +323,7 @@ static bool hm_admit(struct hm_walk *w, unsigned int n)
 	return true;
 }
 
-static void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
+static __always_inline void hm_track_pte(struct hm_walk *w, unsigned long addr, bool young)
 {
 	struct hm_chunk *c = w->chunk;
 	unsigned int idx = (addr >> PAGE_SHIFT) & (HM_CHUNK_PAGES - 1);
@@ -408,7 +419,7 @@ static void hm_track_huge(struct hm_walk *w, bool young)
 }
 
 /* The anonymous folio mapped at a present entry, or NULL (zero page, special). */
-static struct folio *hm_anon_folio(unsigned long pfn)
+static __always_inline struct folio *hm_anon_folio(unsigned long pfn)
 {
 	struct folio *folio;
 
