@@ -163,7 +163,7 @@ static noinline bool hm_chunk_take(struct hm_walk *w, unsigned long addr)
 }
 
 /*
- * This, hm_track_pte() and hm_anon_folio() run for every present PTE: they
+ * This, hm_track_pte() and hm_pte_anon_folio() run for every present PTE: they
  * are inlined into the walk's loop, where gcc would leave them out of line
  * (the walk is large), so that a page costs no call and no return, which
  * under retbleed or SRSO mitigations goes through the return thunk.
@@ -418,14 +418,32 @@ static void hm_track_huge(struct hm_walk *w, bool young)
 	hm_hist_add_page(&w->region->hist, rec, HPAGE_PMD_SIZE, true, false);
 }
 
-/* The anonymous folio mapped at a present entry, or NULL (zero page, special). */
-static __always_inline struct folio *hm_anon_folio(unsigned long pfn)
+/* The anonymous folio a present huge PMD maps, or NULL (huge zero page). */
+static struct folio *hm_pmd_anon_folio(unsigned long pfn)
 {
 	struct folio *folio;
 
 	if (is_zero_pfn(pfn) || !pfn_valid(pfn))
 		return NULL;
 	folio = page_folio(pfn_to_page(pfn));
+	return folio_test_anon(folio) ? folio : NULL;
+}
+
+/*
+ * The anonymous folio a present PTE other than the zero page's maps, or NULL.
+ * A tracked mapping is anonymous (no VM_PFNMAP, VM_MIXEDMAP or VM_IO), so a
+ * PTE there that is not special maps a page with a struct page, as
+ * vm_normal_page() takes it. Not pfn_valid() for every young page: it takes
+ * rcu_read_lock_sched(), which lockdep makes a lock_acquire() and a
+ * lock_release(), most of a pass's time on the debug kernel.
+ */
+static __always_inline struct folio *hm_pte_anon_folio(pte_t pte)
+{
+	struct folio *folio;
+
+	if (unlikely(pte_special(pte)))
+		return NULL;
+	folio = page_folio(pte_page(pte));
 	return folio_test_anon(folio) ? folio : NULL;
 }
 
@@ -466,7 +484,7 @@ static bool hm_walk_huge_pmd(struct hm_walk *w, pmd_t *pmd)
 		spin_unlock(ptl);
 		return false;
 	}
-	folio = hm_anon_folio(pmd_pfn(pmdval));
+	folio = hm_pmd_anon_folio(pmd_pfn(pmdval));
 	if (folio && hm_chunk_get(w, w->chunk_index << HM_CHUNK_SHIFT)) {
 		young = hm_pmdp_test_and_clear_young(pmd);
 		if (young)
@@ -550,7 +568,7 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 			break;
 		young = hm_ptep_test_and_clear_young(pte);
 		if (young)
-			hm_pass_on_reference(hm_anon_folio(pte_pfn(ptent)));
+			hm_pass_on_reference(hm_pte_anon_folio(ptent));
 		w->scanned++;
 		hm_track_pte(w, addr, young);
 		if (w->trap_vma && w->trap_room && !young)
