@@ -74,7 +74,8 @@ struct hm_tally {
 static inline void hm_tally_page(struct hm_tally *t, u32 rec, bool swapped)
 {
 	u32 idle = HEAPMON_REC_IDLE(rec);
-	unsigned int b = idle >= 600 ? 4 : idle >= 60 ? 3 : idle >= 10 ? 2 : idle ? 1 : 0;
+	/* Per page in a pass: the bucket (0, 1-9, 10-59, 60-599, 600+) without a branch. */
+	unsigned int b = (idle > 0) + (idle >= 10) + (idle >= 60) + (idle >= 600);
 
 	t->n[swapped][!HEAPMON_REC_TOUCHED(rec)][b]++;
 }

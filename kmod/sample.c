@@ -430,20 +430,21 @@ static struct folio *hm_pmd_anon_folio(unsigned long pfn)
 }
 
 /*
- * The anonymous folio a present PTE other than the zero page's maps, or NULL.
+ * The anonymous folio that pte, a present PTE other than the zero page's,
+ * maps at pfn, or NULL.
  * A tracked mapping is anonymous (no VM_PFNMAP, VM_MIXEDMAP or VM_IO), so a
  * PTE there that is not special maps a page with a struct page, as
  * vm_normal_page() takes it. Not pfn_valid() for every young page: it takes
  * rcu_read_lock_sched(), which lockdep makes a lock_acquire() and a
  * lock_release(), most of a pass's time on the debug kernel.
  */
-static __always_inline struct folio *hm_pte_anon_folio(pte_t pte)
+static __always_inline struct folio *hm_pte_anon_folio(pte_t pte, unsigned long pfn)
 {
 	struct folio *folio;
 
 	if (unlikely(pte_special(pte)))
 		return NULL;
-	folio = page_folio(pte_page(pte));
+	folio = page_folio(pfn_to_page(pfn));
 	return folio_test_anon(folio) ? folio : NULL;
 }
 
@@ -522,6 +523,7 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 			      unsigned long end)
 {
 	spinlock_t *ptl;	/* the PMD or PTE table lock */
+	unsigned long pfn;
 	pte_t *pte, ptent;
 	pmd_t pmdval;
 	bool young;
@@ -562,13 +564,14 @@ static bool hm_walk_pte_table(struct hm_walk *w, pmd_t *pmd, unsigned long addr,
 		 * folio is read only for a young PTE, to pass its reference on,
 		 * and most PTEs of a big heap are not young.
 		 */
-		if (is_zero_pfn(pte_pfn(ptent)))
+		pfn = pte_pfn(ptent);
+		if (is_zero_pfn(pfn))
 			continue;
 		if (!hm_chunk_get(w, addr))
 			break;
 		young = hm_ptep_test_and_clear_young(pte);
 		if (young)
-			hm_pass_on_reference(hm_pte_anon_folio(ptent));
+			hm_pass_on_reference(hm_pte_anon_folio(ptent, pfn));
 		w->scanned++;
 		hm_track_pte(w, addr, young);
 		if (w->trap_vma && w->trap_room && !young)
