@@ -93,9 +93,20 @@ static inline void hm_folio_keep_reference(struct folio *folio)
 		folio_set_young(folio);
 }
 #else
+/*
+ * folio_mark_accessed() is a call for every young page. On the classic LRU it
+ * does nothing to a folio there already referenced and active, which is what
+ * every page a program keeps hot becomes after its first passes: not called
+ * then. A folio on the multi-gen LRU has generation bits in its flags and
+ * PG_active clear, so its folio_inc_refs() is never skipped (the module
+ * cannot ask lru_gen_enabled(): lru_gen_caps is not exported).
+ */
 static inline void hm_folio_keep_reference(struct folio *folio)
 {
-	folio_mark_accessed(folio);
+	const unsigned long done = BIT(PG_lru) | BIT(PG_referenced) | BIT(PG_active);
+
+	if ((READ_ONCE(folio->flags) & (done | LRU_GEN_MASK)) != done)
+		folio_mark_accessed(folio);
 }
 #endif
 
