@@ -163,10 +163,11 @@ static noinline bool hm_chunk_take(struct hm_walk *w, unsigned long addr)
 }
 
 /*
- * This, hm_track_pte() and hm_pte_anon_folio() run for every present PTE: they
- * are inlined into the walk's loop, where gcc would leave them out of line
- * (the walk is large), so that a page costs no call and no return, which
- * under retbleed or SRSO mitigations goes through the return thunk.
+ * This and hm_track_pte() run for every present PTE, hm_pte_anon_folio() for
+ * every young one: they are inlined into the walk's loop, where gcc would
+ * leave them out of line (the walk is large), so that a page costs no call
+ * and no return, which under retbleed or SRSO mitigations goes through the
+ * return thunk.
  */
 static __always_inline bool hm_chunk_get(struct hm_walk *w, unsigned long addr)
 {
